@@ -1,0 +1,301 @@
+package dev.probekit.core;
+
+import dev.probekit.core.internal.PercentDecoding;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The HTTP probe contract, independent of any server: maps a request to a {@link ProbeResponse}.
+ *
+ * <table>
+ *   <caption>Paths (after the optional prefix)</caption>
+ *   <tr><td>{@code /livez}</td><td>liveness checks</td></tr>
+ *   <tr><td>{@code /readyz}</td><td>readiness checks and the lifecycle's draining state</td></tr>
+ *   <tr><td>{@code /startupz}</td><td>startup checks and dependency waits</td></tr>
+ *   <tr><td>{@code /healthz}</td><td>every check</td></tr>
+ *   <tr><td>{@code /<probe>/<name>}</td><td>one check of that probe, e.g. {@code /readyz/db}</td></tr>
+ * </table>
+ *
+ * <p>GET and HEAD only (else 405 with {@code Allow: GET, HEAD}); 200 when UP, 503 when DOWN;
+ * plain text {@code ok} / {@code <probe> check failed} by default, one line per check with {@code
+ * ?verbose}, JSON with {@code Accept: application/json} or {@code ?format=json}; {@code ?exclude=}
+ * (repeatable) evaluates without the named checks. Reasons are withheld unless the {@link
+ * DetailsPolicy} allows them. Bad input gets a 4xx with a short plain-text reason: 400 for
+ * malformed percent escapes, 414 for a path or query over {@value #MAX_URI_COMPONENT_LENGTH}
+ * characters, 404 for unknown paths and checks. Unknown query parameters are ignored.
+ *
+ * <p>A plain probe request (no query, no JSON) is answered from the snapshot's pre-rendered bytes
+ * without allocating. Thread-safe and immutable.
+ */
+public final class ProbeEndpoints {
+
+  /** The longest raw path or query accepted, in characters: {@value}. */
+  public static final int MAX_URI_COMPONENT_LENGTH = 2048;
+
+  private static final String[] SEGMENTS = {"/livez", "/readyz", "/startupz", "/healthz"};
+  private static final Probe[] PROBES = {Probe.LIVENESS, Probe.READINESS, Probe.STARTUP, null};
+
+  private static final ProbeResponse NOT_FOUND = ProbeResponse.text(404, "not found");
+  private static final ProbeResponse CHECK_NOT_FOUND = ProbeResponse.text(404, "check not found");
+  private static final ProbeResponse METHOD_NOT_ALLOWED = ProbeResponse.methodNotAllowed();
+  private static final ProbeResponse URI_TOO_LONG = ProbeResponse.text(414, "URI too long");
+  private static final ProbeResponse BAD_PATH =
+      ProbeResponse.text(400, "malformed percent-encoding in path");
+  private static final ProbeResponse BAD_QUERY =
+      ProbeResponse.text(400, "malformed percent-encoding in query");
+
+  private final Health health;
+  private final String prefix;
+  private final DetailsPolicy detailsPolicy;
+  private final String[] paths;
+
+  private ProbeEndpoints(Builder b) {
+    this.health = b.health;
+    this.prefix = b.prefix;
+    this.detailsPolicy = b.detailsPolicy;
+    this.paths = new String[SEGMENTS.length];
+    for (int i = 0; i < SEGMENTS.length; i++) {
+      paths[i] = prefix + SEGMENTS[i];
+    }
+  }
+
+  /**
+   * The contract at the root paths, with details never shown.
+   *
+   * @param health the checks to serve
+   */
+  public static ProbeEndpoints of(Health health) {
+    return builder(health).build();
+  }
+
+  /**
+   * A builder for the contract over {@code health}.
+   *
+   * @param health the checks to serve
+   */
+  public static Builder builder(Health health) {
+    return new Builder(health);
+  }
+
+  /** The {@link Health} served. */
+  public Health health() {
+    return health;
+  }
+
+  /** The path prefix, empty or such as {@code "/health"}. */
+  public String prefix() {
+    return prefix;
+  }
+
+  /**
+   * The full path of a probe, such as {@code "/health/readyz"}.
+   *
+   * @param probe the probe
+   */
+  public String path(Probe probe) {
+    return paths[probe.ordinal()];
+  }
+
+  /** The full path of the overall view, such as {@code "/healthz"}. */
+  public String overallPath() {
+    return paths[3];
+  }
+
+  /**
+   * Whether a raw path belongs to the contract (a probe path, or a check under one), so adapters
+   * can pass every other request through untouched. Paths are matched literally, before any
+   * percent-decoding.
+   *
+   * @param rawPath the request's raw path
+   */
+  public boolean matches(String rawPath) {
+    return rawPath != null && view(rawPath) >= 0;
+  }
+
+  /**
+   * Answers a request.
+   *
+   * @param method the method
+   * @param rawPath the raw path
+   * @param rawQuery the raw query or {@code null}
+   * @param accept the Accept header or {@code null}
+   */
+  public ProbeResponse handle(String method, String rawPath, String rawQuery, String accept) {
+    return handle(ProbeRequest.of(method, rawPath, rawQuery, accept));
+  }
+
+  /**
+   * Answers a request: never throws for any input, never answers 5xx other than 503 for a DOWN
+   * probe.
+   *
+   * @param request the request
+   */
+  public ProbeResponse handle(ProbeRequest request) {
+    String path = request.rawPath();
+    if (path == null) {
+      return NOT_FOUND;
+    }
+    if (path.length() > MAX_URI_COMPONENT_LENGTH) {
+      return URI_TOO_LONG;
+    }
+    int view = view(path);
+    if (view < 0) {
+      return NOT_FOUND;
+    }
+    String method = request.method();
+    boolean head = "HEAD".equals(method);
+    if (!head && !"GET".equals(method)) {
+      return METHOD_NOT_ALLOWED;
+    }
+    String query = request.rawQuery();
+    if (query != null && query.length() > MAX_URI_COMPONENT_LENGTH) {
+      return URI_TOO_LONG;
+    }
+    Probe probe = PROBES[view];
+    ProbeSnapshot snapshot = probe == null ? health.overall() : health.snapshot(probe);
+    boolean single = path.length() > paths[view].length();
+    boolean json = wantsJson(request.header("Accept"));
+    if (!single && !json && (query == null || query.isEmpty())) {
+      // The hot path: a volatile read and a pre-rendered response.
+      return snapshot.response(head);
+    }
+
+    ProbeQuery parsed;
+    try {
+      parsed = ProbeQuery.parse(query, json);
+    } catch (IllegalArgumentException e) {
+      return BAD_QUERY;
+    }
+    boolean details = detailsPolicy.allows(request);
+    ProbeResponse response;
+    if (single) {
+      String name;
+      try {
+        name = PercentDecoding.decode(path.substring(paths[view].length() + 1), false);
+      } catch (IllegalArgumentException e) {
+        return BAD_PATH;
+      }
+      CheckState state = snapshot.check(name).orElse(null);
+      if (state == null) {
+        return head ? CHECK_NOT_FOUND.forHead() : CHECK_NOT_FOUND;
+      }
+      response = ResponseRenderer.renderCheck(snapshot, state, parsed, details);
+    } else {
+      response = ResponseRenderer.renderProbe(snapshot, parsed, details);
+    }
+    return head ? response.forHead() : response;
+  }
+
+  /** Index into {@link #paths} of the view {@code rawPath} addresses, or -1. */
+  private int view(String rawPath) {
+    for (int i = 0; i < paths.length; i++) {
+      String p = paths[i];
+      if (rawPath.startsWith(p)
+          && (rawPath.length() == p.length()
+              || (rawPath.charAt(p.length()) == '/' && rawPath.length() > p.length() + 1))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean wantsJson(String accept) {
+    return accept != null && accept.contains("application/json");
+  }
+
+  @Override
+  public String toString() {
+    return "ProbeEndpoints{prefix='" + prefix + "'}";
+  }
+
+  /** The parsed query of a probe request. */
+  static final class ProbeQuery {
+    final boolean verbose;
+    final boolean json;
+    final List<String> excludes;
+
+    private ProbeQuery(boolean verbose, boolean json, List<String> excludes) {
+      this.verbose = verbose;
+      this.json = json;
+      this.excludes = excludes;
+    }
+
+    static ProbeQuery parse(String query, boolean acceptJson) {
+      boolean verbose = false;
+      boolean json = acceptJson;
+      List<String> excludes = new ArrayList<>();
+      if (query != null && !query.isEmpty()) {
+        for (String pair : query.split("&", -1)) {
+          if (pair.isEmpty()) {
+            continue;
+          }
+          int eq = pair.indexOf('=');
+          String key = PercentDecoding.decode(eq < 0 ? pair : pair.substring(0, eq), true);
+          String value = eq < 0 ? "" : PercentDecoding.decode(pair.substring(eq + 1), true);
+          switch (key) {
+            case "verbose":
+              verbose = !"false".equals(value) && !"0".equals(value);
+              break;
+            case "exclude":
+              if (!value.isEmpty()) {
+                excludes.add(value);
+              }
+              break;
+            case "format":
+              if ("json".equals(value)) {
+                json = true;
+              } else if ("text".equals(value)) {
+                json = false;
+              }
+              break;
+            default:
+              // Unknown parameters are ignored, as the contract says.
+              break;
+          }
+        }
+      }
+      return new ProbeQuery(verbose, json, excludes);
+    }
+  }
+
+  /** Builds {@link ProbeEndpoints}. */
+  public static final class Builder {
+    private final Health health;
+    private String prefix = "";
+    private DetailsPolicy detailsPolicy = DetailsPolicy.never();
+
+    Builder(Health health) {
+      this.health = Objects.requireNonNull(health, "health");
+    }
+
+    /**
+     * A path prefix such as {@code "/health"}, so probes are served at {@code /health/livez};
+     * default none. Must start with {@code '/'} and not end with one; {@code "/"} means none.
+     */
+    public Builder prefix(String prefix) {
+      Objects.requireNonNull(prefix, "prefix");
+      if (prefix.equals("/")) {
+        prefix = "";
+      }
+      if (!prefix.isEmpty()
+          && (!prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("?"))) {
+        throw new IllegalArgumentException(
+            "prefix: '" + prefix + "' (expected: empty or like /health)");
+      }
+      this.prefix = prefix;
+      return this;
+    }
+
+    /** Who may see reasons and details; default {@link DetailsPolicy#never()}. */
+    public Builder detailsPolicy(DetailsPolicy detailsPolicy) {
+      this.detailsPolicy = Objects.requireNonNull(detailsPolicy, "detailsPolicy");
+      return this;
+    }
+
+    /** Builds the endpoints. */
+    public ProbeEndpoints build() {
+      return new ProbeEndpoints(this);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.probekit.core;
+
+/**
+ * What {@link ProbeEndpoints} needs to know about an HTTP request; each adapter implements it as a
+ * thin view over its server's own request type.
+ */
+public interface ProbeRequest {
+
+  /** The method, such as {@code "GET"}. */
+  String method();
+
+  /** The raw (still percent-encoded) path, such as {@code "/readyz"}. */
+  String rawPath();
+
+  /** The raw (still percent-encoded) query without the {@code '?'}, or {@code null} if none. */
+  String rawQuery();
+
+  /**
+   * The first value of a request header, or {@code null}.
+   *
+   * @param name the header's name, matched case-insensitively
+   */
+  String header(String name);
+
+  /**
+   * A request with no headers besides, optionally, {@code Accept}.
+   *
+   * @param method the method
+   * @param rawPath the raw path
+   * @param rawQuery the raw query or {@code null}
+   * @param accept the Accept header or {@code null}
+   */
+  static ProbeRequest of(String method, String rawPath, String rawQuery, String accept) {
+    return new ProbeRequest() {
+      @Override
+      public String method() {
+        return method;
+      }
+
+      @Override
+      public String rawPath() {
+        return rawPath;
+      }
+
+      @Override
+      public String rawQuery() {
+        return rawQuery;
+      }
+
+      @Override
+      public String header(String name) {
+        return accept != null && "Accept".equalsIgnoreCase(name) ? accept : null;
+      }
+    };
+  }
+}

@@ -1,0 +1,178 @@
+package dev.probekit.core;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap.SimpleImmutableEntry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An immutable HTTP response produced by {@link ProbeEndpoints}: a status code, headers and body
+ * bytes, ready to be written by any server.
+ *
+ * <p>Default probe responses are rendered once per status change and shared by every request, so
+ * writing one copies bytes and allocates nothing else. The body array is never exposed: use {@link
+ * #writeBody(OutputStream)} or {@link #body()} (a copy).
+ *
+ * <p>Adapters write every header in {@link #headers()} (Content-Type, Cache-Control, X-Content-Type
+ * -Options, and Allow on a 405), a Content-Length of {@link #contentLength()}, and, unless the
+ * request was HEAD, the body.
+ */
+public final class ProbeResponse {
+
+  /** {@code text/plain; charset=utf-8}. */
+  public static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+
+  /** {@code application/json}. */
+  public static final String APPLICATION_JSON = "application/json";
+
+  private final int status;
+  private final String contentType;
+  private final List<Map.Entry<String, String>> headers;
+  private final byte[] body;
+  private final boolean headRequest;
+
+  private ProbeResponse(
+      int status,
+      String contentType,
+      List<Map.Entry<String, String>> headers,
+      byte[] body,
+      boolean headRequest) {
+    this.status = status;
+    this.contentType = contentType;
+    this.headers = headers;
+    this.body = body;
+    this.headRequest = headRequest;
+  }
+
+  /**
+   * A response with the standard probe headers.
+   *
+   * @param status the HTTP status code
+   * @param contentType the media type of {@code body}
+   * @param body the body; copied
+   */
+  public static ProbeResponse of(int status, String contentType, byte[] body) {
+    return create(status, contentType, body.clone(), null);
+  }
+
+  /**
+   * A plain-text response with the standard probe headers.
+   *
+   * @param status the HTTP status code
+   * @param text the body, encoded as UTF-8
+   */
+  public static ProbeResponse text(int status, String text) {
+    return create(status, TEXT_PLAIN, text.getBytes(StandardCharsets.UTF_8), null);
+  }
+
+  /** A 405 plain-text response carrying {@code Allow: GET, HEAD}. */
+  static ProbeResponse methodNotAllowed() {
+    return create(
+        405, TEXT_PLAIN, "method not allowed\n".getBytes(StandardCharsets.UTF_8), "GET, HEAD");
+  }
+
+  private static ProbeResponse create(int status, String contentType, byte[] body, String allow) {
+    if (status < 100 || status > 599) {
+      throw new IllegalArgumentException("status: " + status + " (expected: 100..599)");
+    }
+    Objects.requireNonNull(contentType, "contentType");
+    List<Map.Entry<String, String>> headers = new ArrayList<>(4);
+    headers.add(new SimpleImmutableEntry<>("Content-Type", contentType));
+    headers.add(new SimpleImmutableEntry<>("Cache-Control", "no-store"));
+    headers.add(new SimpleImmutableEntry<>("X-Content-Type-Options", "nosniff"));
+    if (allow != null) {
+      headers.add(new SimpleImmutableEntry<>("Allow", allow));
+    }
+    return new ProbeResponse(status, contentType, List.copyOf(headers), body, false);
+  }
+
+  /**
+   * The same response for a HEAD request: same status and headers, and a body of zero bytes whose
+   * {@link #contentLength()} is still the GET body's length.
+   */
+  public ProbeResponse forHead() {
+    return headRequest ? this : new ProbeResponse(status, contentType, headers, body, true);
+  }
+
+  /** The HTTP status code. */
+  public int status() {
+    return status;
+  }
+
+  /** The Content-Type header's value. */
+  public String contentType() {
+    return contentType;
+  }
+
+  /** Every header to write, Content-Type included; unmodifiable. */
+  public List<Map.Entry<String, String>> headers() {
+    return headers;
+  }
+
+  /** Whether this is the HEAD variant, whose body must not be written. */
+  public boolean isHead() {
+    return headRequest;
+  }
+
+  /** The length of the GET body, for Content-Length. */
+  public int contentLength() {
+    return body.length;
+  }
+
+  /** The number of body bytes to write: 0 for HEAD, else {@link #contentLength()}. */
+  public int bodyLength() {
+    return headRequest ? 0 : body.length;
+  }
+
+  /**
+   * Writes the body (nothing for HEAD) to {@code out} without allocating.
+   *
+   * @throws IOException if {@code out} throws
+   */
+  public void writeBody(OutputStream out) throws IOException {
+    if (!headRequest) {
+      out.write(body, 0, body.length);
+    }
+  }
+
+  /** A copy of the body bytes (empty for HEAD). */
+  public byte[] body() {
+    return headRequest ? new byte[0] : body.clone();
+  }
+
+  /** The body as UTF-8 text (empty for HEAD); for tests and logs. */
+  public String bodyAsString() {
+    return headRequest ? "" : new String(body, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof ProbeResponse)) {
+      return false;
+    }
+    ProbeResponse that = (ProbeResponse) o;
+    return status == that.status
+        && headRequest == that.headRequest
+        && headers.equals(that.headers)
+        && Arrays.equals(body, that.body);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Objects.hash(status, headers, headRequest) + Arrays.hashCode(body);
+  }
+
+  @Override
+  public String toString() {
+    return "ProbeResponse{" + status + " " + contentType + ", " + body.length + " bytes"
+        + (headRequest ? ", HEAD" : "") + '}';
+  }
+}
