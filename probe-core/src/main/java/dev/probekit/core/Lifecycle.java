@@ -1,0 +1,227 @@
+package dev.probekit.core;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The graceful shutdown sequence that loses no request during a rolling update; see {@link
+ * DrainPhase} for its steps.
+ *
+ * <pre>{@code
+ * Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofSeconds(5)).build();
+ * lifecycle.onStopAccepting("app-server", () -> appServer.stop(0));
+ * lifecycle.addShutdownTask("pool", Duration.ofSeconds(2), pool::close);
+ * lifecycle.installSignalHandler(); // SIGTERM and SIGINT now drain, then exit 0
+ * }</pre>
+ *
+ * <p>Servers and adapters call {@link #inflight()} around each application request, add {@code
+ * Connection: close} while {@link #isDraining()}, and register how to stop accepting. The whole
+ * sequence runs within {@link Builder#gracePeriod(Duration)} minus {@link
+ * Builder#safetyMargin(Duration)}.
+ *
+ * <p>Thread-safe. Every step runs at most once: {@link #preStop()} followed by {@link #shutdown()},
+ * or a second SIGTERM, continues or joins the sequence already under way.
+ */
+public interface Lifecycle {
+
+  /** Default pre-stop delay: 5 s. */
+  Duration DEFAULT_PRE_STOP_DELAY = Duration.ofSeconds(5);
+
+  /** Default drain timeout: 20 s. */
+  Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
+  /** Default grace period: 30 s, Kubernetes' default {@code terminationGracePeriodSeconds}. */
+  Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(30);
+
+  /** Default safety margin kept free at the end of the grace period: 2 s. */
+  Duration DEFAULT_SAFETY_MARGIN = Duration.ofSeconds(2);
+
+  /** Default timeout of a shutdown task: 5 s. */
+  Duration DEFAULT_TASK_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * A builder for the lifecycle of {@code health}.
+   *
+   * @param health whose readiness the sequence drops
+   */
+  static Builder builder(Health health) {
+    return new Builder(health);
+  }
+
+  /** The tracker of application requests in flight; adapters count into it. */
+  InflightTracker inflight();
+
+  /** Whether the sequence has started: responses should now carry {@code Connection: close}. */
+  boolean isDraining();
+
+  /** The last phase that completed, or empty before the sequence starts. */
+  Optional<DrainPhase> lastCompletedPhase();
+
+  /**
+   * Registers an action that stops a server accepting connections, run at {@link
+   * DrainPhase#STOP_ACCEPTING}. Actions run in registration order; one that throws is logged and
+   * the others still run.
+   *
+   * @param name for logs
+   * @param action closes a listener; should return quickly
+   */
+  void onStopAccepting(String name, Runnable action);
+
+  /**
+   * Registers a task run at {@link DrainPhase#SHUTDOWN_TASKS}, after the drain. Tasks run in
+   * reverse registration order, so register a server before what it uses, and the probe server
+   * first of all: it then closes last.
+   *
+   * @param name for logs and the summary
+   * @param timeout how long the task may take; the remaining budget caps it
+   * @param task the work
+   */
+  void addShutdownTask(String name, Duration timeout, ShutdownTask task);
+
+  /**
+   * {@link #addShutdownTask(String, Duration, ShutdownTask)} with {@link #DEFAULT_TASK_TIMEOUT}.
+   *
+   * @param name for logs and the summary
+   * @param task the work
+   */
+  default void addShutdownTask(String name, ShutdownTask task) {
+    addShutdownTask(name, DEFAULT_TASK_TIMEOUT, task);
+  }
+
+  /**
+   * Adds a listener told as each phase completes.
+   *
+   * @param listener the listener
+   */
+  void addListener(LifecycleListener listener);
+
+  /**
+   * Makes SIGTERM and SIGINT run the sequence and then exit with status 0, while the servers keep
+   * serving until their own steps. Also installs a JVM shutdown hook, so {@code System.exit} from
+   * elsewhere drains too. Call once.
+   *
+   * @throws IllegalStateException if already installed on this lifecycle
+   */
+  void installSignalHandler();
+
+  /**
+   * Runs {@link DrainPhase#ANNOUNCE} and {@link DrainPhase#PRE_STOP_DELAY} and returns when the
+   * delay is over; what a Kubernetes {@code preStop} hook calls. A later {@link #shutdown()}
+   * continues from {@link DrainPhase#STOP_ACCEPTING}. Concurrent and repeated calls wait for the
+   * same delay.
+   */
+  void preStop();
+
+  /**
+   * Runs the whole sequence, or the rest of it, and returns its summary. Concurrent and repeated
+   * calls wait for the same run and get the same summary.
+   */
+  ShutdownSummary shutdown();
+
+  /** The summary, once the sequence has finished. */
+  Optional<ShutdownSummary> summary();
+
+  /** Builds a {@link Lifecycle}. Each setter checks its argument at once. */
+  final class Builder {
+    final Health health;
+    Duration preStopDelay = DEFAULT_PRE_STOP_DELAY;
+    Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    Duration gracePeriod = DEFAULT_GRACE_PERIOD;
+    Duration safetyMargin = DEFAULT_SAFETY_MARGIN;
+    InflightTracker inflight;
+    Ticker ticker = Ticker.system();
+    boolean exitOnSignal = true;
+
+    Builder(Health health) {
+      this.health = Objects.requireNonNull(health, "health");
+    }
+
+    /**
+     * How long to keep serving after readiness drops, before stopping accepting; default {@link
+     * #DEFAULT_PRE_STOP_DELAY}. Zero when the pod's {@code preStop} hook already sleeps.
+     */
+    public Builder preStopDelay(Duration preStopDelay) {
+      this.preStopDelay = nonNegative("preStopDelay", preStopDelay);
+      return this;
+    }
+
+    /** {@link #preStopDelay(Duration)} in milliseconds. */
+    public Builder preStopDelayMillis(long millis) {
+      return preStopDelay(Duration.ofMillis(millis));
+    }
+
+    /** The longest wait for in-flight requests; default {@link #DEFAULT_DRAIN_TIMEOUT}. */
+    public Builder drainTimeout(Duration drainTimeout) {
+      this.drainTimeout = nonNegative("drainTimeout", drainTimeout);
+      return this;
+    }
+
+    /** {@link #drainTimeout(Duration)} in milliseconds. */
+    public Builder drainTimeoutMillis(long millis) {
+      return drainTimeout(Duration.ofMillis(millis));
+    }
+
+    /**
+     * The pod's {@code terminationGracePeriodSeconds}; default {@link #DEFAULT_GRACE_PERIOD}. The
+     * whole sequence ends a {@linkplain #safetyMargin(Duration) safety margin} before it.
+     */
+    public Builder gracePeriod(Duration gracePeriod) {
+      Objects.requireNonNull(gracePeriod, "gracePeriod");
+      if (gracePeriod.isZero() || gracePeriod.isNegative()) {
+        throw new IllegalArgumentException("gracePeriod: " + gracePeriod + " (expected: > 0)");
+      }
+      this.gracePeriod = gracePeriod;
+      return this;
+    }
+
+    /** Time kept free before the grace period ends; default {@link #DEFAULT_SAFETY_MARGIN}. */
+    public Builder safetyMargin(Duration safetyMargin) {
+      this.safetyMargin = nonNegative("safetyMargin", safetyMargin);
+      return this;
+    }
+
+    /** The tracker adapters count into; default a new one. */
+    public Builder inflight(InflightTracker inflight) {
+      this.inflight = Objects.requireNonNull(inflight, "inflight");
+      return this;
+    }
+
+    /** The ticker that times the phases and the budget; default {@link Ticker#system()}. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Whether the signal handler exits the JVM with status 0 once the sequence is done (default
+     * {@code true}); without it the JVM's own SIGTERM exit status (143) applies.
+     */
+    public Builder exitOnSignal(boolean exitOnSignal) {
+      this.exitOnSignal = exitOnSignal;
+      return this;
+    }
+
+    /**
+     * Builds the lifecycle. Logs a warning when pre-stop delay plus drain timeout plus safety
+     * margin exceed the grace period, naming the numbers: the drain would then be cut short.
+     *
+     * @throws IllegalArgumentException if the safety margin is not shorter than the grace period
+     */
+    public Lifecycle build() {
+      if (safetyMargin.compareTo(gracePeriod) >= 0) {
+        throw new IllegalArgumentException(
+            "safetyMargin: " + safetyMargin + " (expected: < gracePeriod " + gracePeriod + ")");
+      }
+      return new DefaultLifecycle(this);
+    }
+
+    private static Duration nonNegative(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative()) {
+        throw new IllegalArgumentException(name + ": " + value + " (expected: >= 0)");
+      }
+      return value;
+    }
+  }
+}
