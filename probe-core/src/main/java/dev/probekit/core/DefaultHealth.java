@@ -411,8 +411,9 @@ final class DefaultHealth implements Health {
     for (HealthListener listener : listeners) {
       try {
         call.accept(listener);
-      } catch (RuntimeException e) {
-        log.warn("health listener {} failed on check '{}'", listener, check, e);
+      } catch (Throwable t) {
+        rethrowIfFatal(t);
+        log.warn("health listener {} failed on check '{}'", listener, check, t);
       }
     }
   }
