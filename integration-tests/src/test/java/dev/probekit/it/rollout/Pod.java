@@ -12,9 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A child JVM playing a pod: started, its ports read from its output, stopped by SIGTERM. */
+/**
+ * A child JVM playing a pod: started, its ports read from its output ({@code ... ports app=N
+ * probe=M}, as the demo prints them), stopped by SIGTERM.
+ */
 final class Pod {
-  private static final Pattern PORTS = Pattern.compile("PORTS app=(\\d+) probe=(\\d+)");
+  private static final Pattern PORTS = Pattern.compile("ports app=(\\d+) probe=(\\d+)");
 
   final String name;
   private final Process process;
@@ -68,9 +71,16 @@ final class Pod {
     return ports.join()[1];
   }
 
+  /** Marks the start of termination (the kubelet's preStop hook, or else SIGTERM). */
+  void terminating() {
+    if (sigtermAt == 0) {
+      sigtermAt = System.nanoTime();
+    }
+  }
+
   /** SIGTERM, as the kubelet sends it (Process.destroy() is SIGTERM on Unix). */
   void sigterm() {
-    sigtermAt = System.nanoTime();
+    terminating();
     process.destroy();
   }
 
@@ -86,7 +96,7 @@ final class Pod {
     return process.exitValue();
   }
 
-  /** Milliseconds from SIGTERM to exit. */
+  /** Milliseconds from the start of termination to exit. */
   long terminationMillis() {
     return (exitedAt - sigtermAt) / 1_000_000;
   }

@@ -3,7 +3,7 @@ package dev.probekit.it.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
+import dev.probekit.it.KubeletProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -16,11 +16,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A rolling update reproduced on loopback: pods are child JVMs, a {@link Kubelet} probes each the
+ * A rolling update reproduced on loopback: pods are child JVMs of the demo ({@code java -jar
+ * examples/target/probekit-demo.jar}, random ports), a {@link Kubelet} probes each the
  * way the kubelet does, a {@link LoadBalancer} routes to ready pods with kube-proxy's propagation
  * lag, and keep-alive {@link LoadClient}s send continuous load through it. The rollout follows
  * {@code maxSurge: 1, maxUnavailable: 0}: start a new pod, wait until it is ready, SIGTERM the
- * oldest, repeat.
+ * oldest, repeat. Every other old pod is terminated the way deploy/kubernetes asks the kubelet to:
+ * the preStop hook ({@code GET /prestop} on the probe port, answered when the pre-stop delay is
+ * over), then SIGTERM; the others get SIGTERM alone.
  *
  * <p>Timings are scaled down to fit CI: pre-stop delay 4 s (it must cover readiness detection,
  * one 200 ms period, plus the longest 3 s propagation lag), drain timeout 5 s, grace period 12 s
@@ -38,6 +41,7 @@ class RollingUpdateIT {
   private final List<Pod> pods = new ArrayList<>();
   private final Map<Pod, Kubelet> kubelets = new ConcurrentHashMap<>();
   private final List<LoadClient> clients = new ArrayList<>();
+  private final List<String> preStopAnswers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private LoadBalancer lb;
   private int podCounter;
 
@@ -62,8 +66,10 @@ class RollingUpdateIT {
       throws Exception {
     Run run = rollout(true, ROLLOUTS);
     System.out.printf(
-        "[rollout drain=on] %d rollouts, %d requests ok, %d failed, %d connections; old pods: %s%n",
-        ROLLOUTS, run.ok, run.failures.size(), run.connections, run.terminations);
+        "[rollout drain=on] %d rollouts, %d requests ok, %d failed, %d connections; old pods: %s;"
+            + " preStop hooks: %s%n",
+        ROLLOUTS, run.ok, run.failures.size(), run.connections, run.terminations, preStopAnswers);
+    assertThat(preStopAnswers).hasSize((ROLLOUTS + 1) / 2).allMatch(a -> a.contains(": 200 after"));
 
     assertThat(run.failures).as("failed client requests").isEmpty();
     assertThat(run.ok).as("requests served").isGreaterThan(500);
@@ -116,7 +122,22 @@ class RollingUpdateIT {
       Pod fresh = startPod(drain);
       awaitReady(fresh);
       Pod old = serving.removeFirst();
-      old.sigterm();
+      if (drain && i % 2 == 0) {
+        // The kubelet runs the hook and sends SIGTERM once it returns; the rollout goes on.
+        old.terminating();
+        Thread hook =
+            new Thread(
+                () -> {
+                  KubeletProbe.Result r = KubeletProbe.get(old.probePort(), "/prestop", (int) GRACE.toMillis());
+                  preStopAnswers.add(old + ": " + r.status() + " after " + r.nanos() / 1_000_000 + " ms");
+                  old.sigterm();
+                },
+                "prestop-" + old);
+        hook.setDaemon(true);
+        hook.start();
+      } else {
+        old.sigterm();
+      }
       terminated.add(old);
       serving.addLast(fresh);
     }
@@ -159,18 +180,21 @@ class RollingUpdateIT {
 
   private Pod startPod(boolean drain) throws Exception {
     String name = "pod-" + (++podCounter);
+    Path jar = Path.of(System.getProperty("probekit.demo.jar", "../examples/target/probekit-demo.jar"));
+    assertThat(jar).as("the demo's shaded jar; build it with mvn -pl integration-tests -am verify").exists();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(
         List.of(
             "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
             "-Dprobekit.demo.port=0", "-Dprobekit.probe.port=0",
+            "-Dprobekit.demo.dependency-delay=0ms",
             "-Dprobekit.shutdown.pre-stop-delay=4s", "-Dprobekit.shutdown.drain-timeout=5s",
             "-Dprobekit.shutdown.grace-period=" + GRACE.toSeconds() + "s",
-            "-Dtestpod.drain=" + drain,
+            "-Dprobekit.shutdown.safety-margin=1s",
+            "-Dprobekit.demo.drain=" + drain,
             "-Dorg.slf4j.simpleLogger.showDateTime=true",
-            "-cp", System.getProperty("java.class.path"),
-            TestPod.class.getName()));
+            "-jar", jar.toString()));
     Pod pod = Pod.start(name, command);
     pods.add(pod);
     pod.ports(30);
@@ -196,7 +220,4 @@ class RollingUpdateIT {
     System.out.println("---- " + pod + " output:\n  " + String.join("\n  ", pod.output()));
   }
 
-  static boolean exists(Path p) {
-    return Files.exists(p);
-  }
 }
