@@ -144,6 +144,7 @@ abstract class DrainTests {
                     && lifecycle.lastCompletedPhase().equals(Optional.of(DrainPhase.STOP_ACCEPTING)));
 
     app.gate.countDown();
+    int followUps = 0;
     for (int i = 0; i < slow.size(); i++) {
       RawHttp.Response response = slow.get(i).get(10, TimeUnit.SECONDS);
       String path = SLOW[i][0];
@@ -157,6 +158,7 @@ abstract class DrainTests {
         // while the container had decided keep-alive when the request arrived: the
         // connection's next request is told instead, and nothing is lost.
         RawHttp.Response next = connections.get(i).send("GET", "/hello");
+        followUps++;
         assertThat(next.status()).isEqualTo(200);
         assertThat(next.saysClose()).as("follow-up on connection %d says close", i).isTrue();
       }
@@ -165,7 +167,8 @@ abstract class DrainTests {
     followUpsDone.countDown();
 
     ShutdownSummary summary = shutdown.get(15, TimeUnit.SECONDS);
-    assertThat(summary.requestsDrained()).isEqualTo(SLOW.length);
+    // Follow-ups sent while a slow request was still in flight finished within the drain too.
+    assertThat(summary.requestsDrained()).isBetween((long) SLOW.length, (long) SLOW.length + followUps);
     assertThat(summary.requestsAbandoned()).isZero();
     assertThat(summary.failedTasks()).isEmpty();
     assertThat(container.isStopped()).isTrue();
