@@ -1,0 +1,236 @@
+package dev.probekit.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.probekit.core.Health;
+import dev.probekit.core.Lifecycle;
+import dev.probekit.core.Probe;
+import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.ProbeServer;
+import dev.probekit.core.internal.Durations;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * Parses deploy/kubernetes/*.yaml and checks that its numbers agree with the library: the grace
+ * period covers the preStop hook, the pre-stop delay, the drain timeout and the safety margin; the
+ * probes hit the contract's paths on the probe server's port; the rollout never lowers capacity.
+ */
+class KubernetesManifestTest {
+  /** The demo's application port (examples' DemoService default). */
+  static final int DEMO_APP_PORT = 8080;
+
+  /** Where the demo's probe server serves the preStop hook (DemoService, ProbeServer.preStop). */
+  static final String DEMO_PRE_STOP_PATH = "/prestop";
+
+  private static Map<String, Object> deployment;
+  private static Map<String, Object> service;
+
+  @BeforeAll
+  static void load() throws IOException {
+    Path dir = Path.of(System.getProperty("probekit.deploy.dir", "../deploy/kubernetes"));
+    List<Map<String, Object>> docs = new ArrayList<>();
+    try (var files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        Load load = new Load(LoadSettings.builder().setLabel(file.toString()).build());
+        for (Object doc : load.loadAllFromString(Files.readString(file))) {
+          if (doc != null) {
+            docs.add(map(doc));
+          }
+        }
+      }
+    }
+    deployment = only(docs, "Deployment");
+    service = only(docs, "Service");
+  }
+
+  @Test
+  void rollingUpdateNeverLowersCapacity() {
+    Map<String, Object> strategy = map(get(deployment, "spec", "strategy"));
+    assertThat(strategy.get("type")).isEqualTo("RollingUpdate");
+    assertThat(get(strategy, "rollingUpdate", "maxUnavailable")).isEqualTo(0);
+    assertThat(get(strategy, "rollingUpdate", "maxSurge")).isEqualTo(1);
+    assertThat((Integer) get(deployment, "spec", "replicas")).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void gracePeriodCoversPreStopHookDelayDrainAndMargin() {
+    int grace = (Integer) get(podSpec(), "terminationGracePeriodSeconds");
+    Duration kubelet = Duration.ofSeconds(grace);
+    Duration hook = preStopHookDuration();
+    Duration preStopDelay = env("PROBEKIT_SHUTDOWN_PRE_STOP_DELAY", Lifecycle.DEFAULT_PRE_STOP_DELAY);
+    Duration drain = env("PROBEKIT_SHUTDOWN_DRAIN_TIMEOUT", Lifecycle.DEFAULT_DRAIN_TIMEOUT);
+    Duration libraryGrace = env("PROBEKIT_SHUTDOWN_GRACE_PERIOD", Lifecycle.DEFAULT_GRACE_PERIOD);
+    Duration margin = env("PROBEKIT_SHUTDOWN_SAFETY_MARGIN", Lifecycle.DEFAULT_SAFETY_MARGIN);
+    Duration needed = hook.plus(preStopDelay).plus(drain).plus(margin);
+    System.out.printf(
+        "grace %ss > preStop hook %s + pre-stop delay %s + drain %s + margin %s = %s%n",
+        grace,
+        Durations.format(hook),
+        Durations.format(preStopDelay),
+        Durations.format(drain),
+        Durations.format(margin),
+        Durations.format(needed));
+
+    assertThat(kubelet).as("terminationGracePeriodSeconds vs what the shutdown needs").isGreaterThan(needed);
+    // The library's budget starts at SIGTERM, which the kubelet sends once the hook returns.
+    assertThat(libraryGrace.plus(hook)).as("library grace period + preStop hook").isLessThanOrEqualTo(kubelet);
+    assertThat(preStopDelay.plus(drain).plus(margin))
+        .as("library grace period vs its own steps (it would warn and cut the drain short)")
+        .isLessThanOrEqualTo(libraryGrace);
+    // Together, hook and library wait at least the library's default pre-stop delay, which is
+    // what endpoint removal needs to reach every load balancer.
+    assertThat(hook.plus(preStopDelay)).isGreaterThanOrEqualTo(Lifecycle.DEFAULT_PRE_STOP_DELAY);
+    // These manifests use exactly the library's defaults.
+    assertThat(List.of(preStopDelay, drain, libraryGrace, margin))
+        .containsExactly(
+            Lifecycle.DEFAULT_PRE_STOP_DELAY,
+            Lifecycle.DEFAULT_DRAIN_TIMEOUT,
+            Lifecycle.DEFAULT_GRACE_PERIOD,
+            Lifecycle.DEFAULT_SAFETY_MARGIN);
+  }
+
+  @Test
+  void preStopHookCallsTheDemosPreStopEndpointOnTheProbePort() {
+    Map<String, Object> httpGet = map(get(container(), "lifecycle", "preStop", "httpGet"));
+    assertThat(httpGet.get("path")).isEqualTo(DEMO_PRE_STOP_PATH);
+    assertThat(httpGet.get("port")).isEqualTo("probes");
+  }
+
+  @Test
+  void probesUseTheContractPathsOnTheProbeServerPort() {
+    ProbeEndpoints endpoints;
+    try (Health health = Health.builder().build()) {
+      endpoints = ProbeEndpoints.of(health);
+    }
+    Map<String, Object> container = container();
+    Map<String, Integer> ports = new java.util.HashMap<>();
+    for (Object p : list(container.get("ports"))) {
+      Map<String, Object> port = map(p);
+      ports.put((String) port.get("name"), (Integer) port.get("containerPort"));
+    }
+    assertThat(ports).containsEntry("probes", ProbeServer.DEFAULT_PORT).containsEntry("http", DEMO_APP_PORT);
+    assertThat(envValue("PROBEKIT_PROBE_PORT")).isEqualTo(String.valueOf(ProbeServer.DEFAULT_PORT));
+    assertThat(envValue("PROBEKIT_DEMO_PORT")).isEqualTo(String.valueOf(DEMO_APP_PORT));
+
+    Map<String, Probe> probes =
+        Map.of("startupProbe", Probe.STARTUP, "readinessProbe", Probe.READINESS, "livenessProbe", Probe.LIVENESS);
+    for (Map.Entry<String, Probe> e : probes.entrySet()) {
+      Map<String, Object> probe = map(container.get(e.getKey()));
+      Map<String, Object> httpGet = map(probe.get("httpGet"));
+      assertThat(httpGet.get("path")).as(e.getKey()).isEqualTo(endpoints.path(e.getValue()));
+      Object port = httpGet.get("port");
+      int resolved = port instanceof String name ? Objects.requireNonNull(ports.get(name), name) : (Integer) port;
+      assertThat(resolved).as(e.getKey() + " port").isEqualTo(ProbeServer.DEFAULT_PORT);
+      // The kubelet's timeout is 1 s by default; the probes are built to answer well within it.
+      assertThat((Integer) probe.getOrDefault("timeoutSeconds", 1)).as(e.getKey()).isBetween(1, 5);
+    }
+  }
+
+  @Test
+  void livenessIsSlowerToKillThanReadinessIsToRemove() {
+    Map<String, Object> container = container();
+    Map<String, Object> readiness = map(container.get("readinessProbe"));
+    Map<String, Object> liveness = map(container.get("livenessProbe"));
+    int readyWindow = (Integer) readiness.get("periodSeconds") * (Integer) readiness.get("failureThreshold");
+    int liveWindow = (Integer) liveness.get("periodSeconds") * (Integer) liveness.get("failureThreshold");
+    // A pod in trouble leaves the Service long before the kubelet restarts it.
+    assertThat(liveWindow).isGreaterThan(readyWindow);
+    // minReadySeconds at least one readiness period: a new pod must stay Ready that long.
+    assertThat((Integer) get(deployment, "spec", "minReadySeconds"))
+        .isGreaterThanOrEqualTo((Integer) readiness.get("periodSeconds"));
+    // The startup probe allows a slow start (dependency waits) before liveness can kill.
+    Map<String, Object> startup = map(container.get("startupProbe"));
+    assertThat((Integer) startup.get("periodSeconds") * (Integer) startup.get("failureThreshold"))
+        .isGreaterThanOrEqualTo(60);
+  }
+
+  @Test
+  void serviceSelectsThePodsAndTargetsTheApplicationPortOnly() {
+    Map<String, Object> labels = map(get(deployment, "spec", "template", "metadata", "labels"));
+    Map<String, Object> selector = map(get(service, "spec", "selector"));
+    assertThat(labels).containsAllEntriesOf(selector);
+    assertThat(map(get(deployment, "spec", "selector", "matchLabels"))).isEqualTo(selector);
+    List<Object> ports = list(get(service, "spec", "ports"));
+    assertThat(ports).hasSize(1);
+    assertThat(map(ports.get(0)).get("targetPort")).isEqualTo("http");
+  }
+
+  /** How long the preStop hook holds SIGTERM back: a sleep adds its seconds, an httpGet none. */
+  private static Duration preStopHookDuration() {
+    Map<String, Object> preStop = map(get(container(), "lifecycle", "preStop"));
+    if (preStop.containsKey("sleep")) {
+      return Duration.ofSeconds((Integer) get(preStop, "sleep", "seconds"));
+    }
+    if (preStop.containsKey("httpGet")) {
+      // The library's preStop endpoint runs announce + pre-stop delay itself and returns when the
+      // delay is over; SIGTERM then continues from stop-accepting: no extra time, and the
+      // library's budget starts with the hook, as the kubelet's does.
+      return Duration.ZERO;
+    }
+    throw new AssertionError("unexpected preStop hook: " + preStop);
+  }
+
+  private static Map<String, Object> podSpec() {
+    return map(get(deployment, "spec", "template", "spec"));
+  }
+
+  private static Map<String, Object> container() {
+    List<Object> containers = list(podSpec().get("containers"));
+    assertThat(containers).hasSize(1);
+    return map(containers.get(0));
+  }
+
+  private static String envValue(String name) {
+    for (Object e : list(container().getOrDefault("env", List.of()))) {
+      Map<String, Object> env = map(e);
+      if (name.equals(env.get("name"))) {
+        return String.valueOf(env.get("value"));
+      }
+    }
+    return null;
+  }
+
+  private static Duration env(String name, Duration libraryDefault) {
+    String value = envValue(name);
+    return value == null ? libraryDefault : Durations.parse(value);
+  }
+
+  private static Map<String, Object> only(List<Map<String, Object>> docs, String kind) {
+    List<Map<String, Object>> found = docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+    assertThat(found).as(kind + " documents").hasSize(1);
+    return found.get(0);
+  }
+
+  private static Object get(Map<String, Object> root, String... path) {
+    Object node = root;
+    for (String key : path) {
+      assertThat(node).as("parent of " + key).isInstanceOf(Map.class);
+      node = map(node).get(key);
+      assertThat(node).as(String.join(".", path) + " at " + key).isNotNull();
+    }
+    return node;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object node) {
+    assertThat(node).isInstanceOf(Map.class);
+    return (Map<String, Object>) node;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> list(Object node) {
+    assertThat(node).isInstanceOf(List.class);
+    return (List<Object>) node;
+  }
+}
