@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The per-channel half of {@link NettyDrain}: counts this connection's application requests into
@@ -138,7 +139,11 @@ final class InflightHandler extends ChannelDuplexHandler {
   void closeIfIdleLater() {
     ChannelHandlerContext c = ctx;
     if (c != null) {
-      c.executor().execute(this::closeIfIdle);
+      try {
+        c.executor().execute(this::closeIfIdle);
+      } catch (RejectedExecutionException ignored) {
+        // The loop is shutting down and closes its connections itself.
+      }
     }
   }
 

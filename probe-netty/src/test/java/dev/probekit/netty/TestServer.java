@@ -4,6 +4,7 @@ import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ProbeEndpoints;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A real Netty HTTP/1.1 server on a random loopback port, with the pipeline a user would build:
@@ -62,7 +64,8 @@ final class TestServer implements AutoCloseable {
       Aggregation aggregation,
       Lifecycle lifecycle,
       int workerThreads,
-      int appThreads) {
+      int appThreads,
+      Function<TestServer, ChannelHandler> application) {
     this.endpoints = endpoints;
     this.boss = new MultiThreadIoEventLoopGroup(1, threads("test-boss"), NioIoHandler.newFactory());
     this.workers =
@@ -94,7 +97,7 @@ final class TestServer implements AutoCloseable {
                     if (drain != null) {
                       p.addLast(drain.newHandler());
                     }
-                    p.addLast(app, new AppHandler(TestServer.this));
+                    p.addLast(app, application.apply(TestServer.this));
                   }
                 });
     this.serverChannel =
@@ -102,7 +105,16 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(ProbeEndpoints endpoints, Aggregation aggregation) {
-    return new TestServer(endpoints, aggregation, null, 2, 2);
+    return new TestServer(endpoints, aggregation, null, 2, 2, AppHandler::new);
+  }
+
+  /**
+   * A server whose application answers 404 to everything, on its own executors: what the
+   * contract kit expects of "the server's own 404".
+   */
+  static TestServer startWith404(ProbeEndpoints endpoints, Aggregation aggregation) {
+    FallbackHandler notFound = new FallbackHandler();
+    return new TestServer(endpoints, aggregation, null, 2, 2, server -> notFound);
   }
 
   static TestServer start(
@@ -111,7 +123,8 @@ final class TestServer implements AutoCloseable {
       Lifecycle lifecycle,
       int workerThreads,
       int appThreads) {
-    return new TestServer(endpoints, aggregation, lifecycle, workerThreads, appThreads);
+    return new TestServer(
+        endpoints, aggregation, lifecycle, workerThreads, appThreads, AppHandler::new);
   }
 
   private static DefaultThreadFactory threads(String name) {
@@ -145,7 +158,7 @@ final class TestServer implements AutoCloseable {
       connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-    workers.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS);
+    workers.shutdownGracefully(20, 2_000, TimeUnit.MILLISECONDS);
     boss.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     workers.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     app.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
