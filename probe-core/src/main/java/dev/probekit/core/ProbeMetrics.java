@@ -9,11 +9,11 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,7 +73,14 @@ public final class ProbeMetrics implements AutoCloseable {
 
   private final Health health;
   private final MeterRegistry registry;
-  private final Map<String, CheckMeters> checks = new ConcurrentHashMap<>();
+  /**
+   * Guards {@link #closed}, {@link #checks}' membership and {@link #fixedMeters}, so that a check
+   * event racing with {@link #close()} cannot leave a meter behind. Health events arrive holding
+   * the health's lock and then take this one; nothing here calls into the health while holding it.
+   */
+  private final Object lock = new Object();
+
+  private final Map<String, CheckMeters> checks = new HashMap<>();
   private final List<Meter> fixedMeters = new ArrayList<>();
   private final Map<DrainPhase, Timer> phaseTimers = new EnumMap<>(DrainPhase.class);
   private final Listener listener = new Listener();
@@ -125,31 +132,31 @@ public final class ProbeMetrics implements AutoCloseable {
    */
   @Override
   public void close() {
-    synchronized (fixedMeters) {
+    synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
-    }
-    health.removeListener(listener);
-    for (String name : List.copyOf(checks.keySet())) {
-      removeCheck(name);
-    }
-    synchronized (fixedMeters) {
+      for (String name : List.copyOf(checks.keySet())) {
+        removeCheck(name);
+      }
       for (Meter meter : fixedMeters) {
         registry.remove(meter);
       }
       fixedMeters.clear();
     }
+    health.removeListener(listener);
   }
 
   @Override
   public String toString() {
-    return "ProbeMetrics{checks=" + checks.keySet() + (closed ? ", closed" : "") + '}';
+    synchronized (lock) {
+      return "ProbeMetrics{checks=" + checks.keySet() + (closed ? ", closed" : "") + '}';
+    }
   }
 
   private void bindHealth() {
-    synchronized (fixedMeters) {
+    synchronized (lock) {
       for (Probe probe : Probe.values()) {
         fixedMeters.add(
             Gauge.builder(PROBE_STATUS, health, h -> h.snapshot(probe).isUp() ? 1 : 0)
@@ -163,15 +170,20 @@ public final class ProbeMetrics implements AutoCloseable {
     // seen twice, which addCheck tolerates; one unregistered in between is caught by the re-check.
     health.addListener(listener);
     for (String name : health.checkNames()) {
-      health.check(name).ifPresent(this::addCheck);
+      Optional<CheckState> state = health.check(name);
+      synchronized (lock) {
+        state.ifPresent(this::addCheck);
+      }
       if (health.check(name).isEmpty()) {
-        removeCheck(name);
+        synchronized (lock) {
+          removeCheck(name);
+        }
       }
     }
   }
 
   private void bindLifecycle(Lifecycle lifecycle) {
-    synchronized (fixedMeters) {
+    synchronized (lock) {
       fixedMeters.add(
           Gauge.builder(INFLIGHT, lifecycle.inflight(), InflightTracker::current)
               .description("Application requests in flight")
@@ -196,10 +208,12 @@ public final class ProbeMetrics implements AutoCloseable {
         });
   }
 
+  /** Call with {@link #lock} held. */
   private CheckMeters addCheck(CheckState state) {
     return checks.computeIfAbsent(state.name(), name -> new CheckMeters(state));
   }
 
+  /** Call with {@link #lock} held. */
   private void removeCheck(String name) {
     CheckMeters removed = checks.remove(name);
     if (removed != null) {
@@ -275,21 +289,30 @@ public final class ProbeMetrics implements AutoCloseable {
 
     @Override
     public void onRegistered(CheckState initial) {
-      if (!closed) {
-        addCheck(initial);
+      synchronized (lock) {
+        if (!closed) {
+          addCheck(initial);
+        }
       }
     }
 
     @Override
     public void onResult(CheckState current) {
-      if (!closed) {
-        addCheck(current).record(current);
+      CheckMeters meters;
+      synchronized (lock) {
+        if (closed) {
+          return;
+        }
+        meters = addCheck(current);
       }
+      meters.record(current);
     }
 
     @Override
     public void onUnregistered(CheckState last) {
-      removeCheck(last.name());
+      synchronized (lock) {
+        removeCheck(last.name());
+      }
     }
 
     @Override

@@ -27,8 +27,10 @@ class HeapAfterGcCheckTest {
 
   @Test
   void aFullThresholdIsNeverExceeded() throws Exception {
-    CheckResult result = Checks.heapAfterGc(1.0).check();
+    HealthCheck check = Checks.heapAfterGc(1.0);
+    CheckResult result = check.check();
     assertThat(result.isUp()).isTrue();
+    assertThat(check.isRemote()).isFalse();
     assertThat((Double) result.details().get("occupancy")).isBetween(0.0, 1.0);
   }
 
