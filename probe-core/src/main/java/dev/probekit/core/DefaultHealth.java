@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,6 +144,8 @@ final class DefaultHealth implements Health {
       }
       slots.put(name, slot);
       rebuild(options.probes());
+      CheckState initial = slot.state;
+      tellListeners(name, l -> l.onRegistered(initial));
       schedule(slot, slot.initialDelay.toNanos());
     }
     if (check.isRemote() && options.probes().contains(Probe.LIVENESS)) {
@@ -164,6 +167,8 @@ final class DefaultHealth implements Health {
       }
       slot.removed = true;
       rebuild(slot.options.probes());
+      CheckState last = slot.state;
+      tellListeners(name, l -> l.onUnregistered(last));
     }
     slot.cancel();
     log.debug("unregistered check '{}'", name);
@@ -382,6 +387,8 @@ final class DefaultHealth implements Health {
       Status next = slot.nextStatus(result);
       slot.state = previous.next(next, result);
       rebuild(slot.options.probes());
+      CheckState current = slot.state;
+      tellListeners(slot.name, l -> l.onResult(current));
       if (next != previous.status()) {
         logTransition(slot, previous.status(), next, result);
         for (HealthListener listener : listeners) {
@@ -396,6 +403,18 @@ final class DefaultHealth implements Health {
         log.debug("check '{}' still {}: {}", slot.name, next, result);
       }
       return true;
+    }
+  }
+
+  /** Calls every health listener, logging (not propagating) what they throw. */
+  private void tellListeners(String check, Consumer<HealthListener> call) {
+    for (HealthListener listener : listeners) {
+      try {
+        call.accept(listener);
+      } catch (Throwable t) {
+        rethrowIfFatal(t);
+        log.warn("health listener {} failed on check '{}'", listener, check, t);
+      }
     }
   }
 

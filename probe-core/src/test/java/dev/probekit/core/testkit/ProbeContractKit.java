@@ -93,7 +93,8 @@ public abstract class ProbeContractKit {
    * Starts a real server on a random port serving {@code endpoints} at their paths, and every
    * other path with the server's own 404.
    *
-   * @return the base URI, such as {@code http://127.0.0.1:PORT}
+   * @return the base URI, such as {@code http://127.0.0.1:PORT}; it may end in a path (a servlet
+   *     context such as {@code http://127.0.0.1:PORT/app}), under which every request is sent
    */
   protected abstract URI startServer(ProbeEndpoints endpoints) throws Exception;
 

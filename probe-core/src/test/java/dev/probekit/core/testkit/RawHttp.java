@@ -27,7 +27,8 @@ public final class RawHttp {
   /**
    * Sends one request with {@code Connection: close} and reads its response.
    *
-   * @param base the server, such as {@code http://127.0.0.1:8081}
+   * @param base the server, such as {@code http://127.0.0.1:8081}, or with a path under which
+   *     {@code target} is sent, such as {@code http://127.0.0.1:8081/app}
    * @param method the method, sent as is
    * @param target the request target, sent as is (no encoding)
    * @param headerLines extra header lines such as {@code "Accept: application/json"}
@@ -58,7 +59,9 @@ public final class RawHttp {
       String... headerLines)
       throws IOException {
     StringBuilder request = new StringBuilder();
-    request.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+    // A base with a path (a servlet context such as /app) puts every target under it.
+    String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+    request.append(method).append(' ').append(basePath).append(target).append(" HTTP/1.1\r\n");
     request.append("Host: ").append(base.getHost()).append(':').append(base.getPort()).append("\r\n");
     if (close) {
       request.append("Connection: close\r\n");
