@@ -167,7 +167,8 @@ class WaitsTest {
     assertThatThrownBy(waits::await)
         .isInstanceOf(DependencyWaitException.class)
         .hasMessageContaining("slow-api")
-        .hasMessageContaining("HttpTimeoutException");
+        // The client's own timeout, or the runner's guard just after it when the machine is slow.
+        .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("HttpTimeoutException", "no answer within 300ms"));
     long tookMillis = (System.nanoTime() - start) / 1_000_000;
 
     // The deadline holds although each response would take 3 s; attempts were cut at 300 ms.
