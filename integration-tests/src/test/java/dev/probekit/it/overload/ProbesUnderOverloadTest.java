@@ -1,0 +1,198 @@
+package dev.probekit.it.overload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.probekit.core.CheckOptions;
+import dev.probekit.core.CheckResult;
+import dev.probekit.core.Health;
+import dev.probekit.core.InflightTracker;
+import dev.probekit.core.Probe;
+import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.ProbeServer;
+import dev.probekit.core.Status;
+import dev.probekit.it.KubeletProbe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Saturates an application server (every worker busy on slow requests, one of them burning CPU)
+ * and probes the built-in {@link ProbeServer} the way the kubelet does: every probe must answer
+ * well inside the kubelet's 1 s timeout and liveness must stay UP, so a merely busy pod is never
+ * killed. Prints p50/p99.
+ */
+class ProbesUnderOverloadTest {
+  private static final int WORKERS = 4;
+  private static final Duration MEASURE = Duration.ofSeconds(5);
+
+  private Health health;
+  private ProbeServer probes;
+  private HttpServer app;
+  private ExecutorService appWorkers;
+  private final InflightTracker inflight = InflightTracker.create();
+  private final AtomicInteger busy = new AtomicInteger();
+  private final AtomicInteger maxBusy = new AtomicInteger();
+  private volatile boolean stop;
+
+  @BeforeEach
+  void start() throws IOException {
+    health = Health.builder().build();
+    health.register("ping", CheckResult::up, CheckOptions.of(Probe.LIVENESS, Probe.READINESS));
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.snapshot(Probe.READINESS).status() == Status.UP);
+    probes =
+        ProbeServer.builder(ProbeEndpoints.of(health))
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .port(0)
+            .start();
+    app = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+    appWorkers = Executors.newFixedThreadPool(WORKERS);
+    app.setExecutor(appWorkers);
+    app.createContext(
+        "/work",
+        exchange -> {
+          inflight.enter();
+          maxBusy.accumulateAndGet(busy.incrementAndGet(), Math::max);
+          try (exchange) {
+            boolean spin = exchange.getRequestURI().getQuery().contains("spin");
+            long end = System.nanoTime() + 500_000_000L;
+            long x = 0;
+            while (System.nanoTime() < end && !stop) {
+              if (spin) {
+                x += Long.numberOfTrailingZeros(x + System.nanoTime());
+              } else {
+                try {
+                  Thread.sleep(20); // a slow downstream call, not a wait for a condition
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  break;
+                }
+              }
+            }
+            byte[] body = ("done " + (x & 1)).getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+          } finally {
+            busy.decrementAndGet();
+            inflight.exit();
+          }
+        });
+    app.start();
+  }
+
+  @AfterEach
+  void stop() {
+    stop = true;
+    app.stop(0);
+    appWorkers.shutdownNow();
+    probes.close();
+    health.close();
+  }
+
+  @Test
+  void probesAnswerWithinTheKubeletTimeoutAndLivenessStaysUpWhileEveryWorkerIsBusy() throws Exception {
+    // Load: 3x as many clients as workers, each sending slow requests back to back, so every
+    // worker is always busy and a queue builds up in front of them.
+    int port = app.getAddress().getPort();
+    ExecutorService clients = Executors.newFixedThreadPool(WORKERS * 3);
+    AtomicInteger appRequests = new AtomicInteger();
+    long loadEnd = System.nanoTime() + MEASURE.plusSeconds(2).toNanos();
+    for (int i = 0; i < WORKERS * 3; i++) {
+      // One client's requests burn CPU (at most one worker spins at a time, leaving the probe
+      // server a core on these 2-core CI machines); the others wait on a slow "downstream".
+      String query = i == 0 ? "spin" : "sleep";
+      clients.submit(
+          () -> {
+            while (System.nanoTime() < loadEnd && !stop) {
+              slowRequest(port, query);
+              appRequests.incrementAndGet();
+            }
+            return null;
+          });
+    }
+    await("every worker busy").atMost(Duration.ofSeconds(5)).until(() -> busy.get() == WORKERS);
+
+    List<Long> live = new ArrayList<>();
+    List<Long> ready = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    int saturatedSamples = 0;
+    long end = System.nanoTime() + MEASURE.toNanos();
+    int rounds = 0;
+    while (System.nanoTime() < end && rounds < 5_000) {
+      rounds++;
+      saturatedSamples += busy.get() == WORKERS ? 1 : 0;
+      for (String path : new String[] {"/livez", "/readyz"}) {
+        KubeletProbe.Result r = KubeletProbe.get(probes.port(), path, 1000);
+        (path.equals("/livez") ? live : ready).add(r.nanos());
+        if (r.status() != 200 || !r.body().equals("ok")) {
+          failures.add(path + " -> " + r);
+        }
+      }
+    }
+    stop = true;
+    clients.shutdown();
+    assertThat(clients.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+    long[] l = sorted(live);
+    long[] r = sorted(ready);
+    System.out.printf(
+        "[overload ProbeServer] %d workers saturated in %d of %d samples, %d app requests;"
+            + " /livez n=%d p50=%.2f ms p99=%.2f ms max=%.2f ms; /readyz n=%d p50=%.2f ms p99=%.2f ms max=%.2f ms%n",
+        WORKERS, saturatedSamples, rounds, appRequests.get(),
+        l.length, ms(pct(l, 50)), ms(pct(l, 99)), ms(l[l.length - 1]),
+        r.length, ms(pct(r, 50)), ms(pct(r, 99)), ms(r[r.length - 1]));
+
+    assertThat(failures).isEmpty();
+    assertThat(maxBusy.get()).isEqualTo(WORKERS);
+    // The application really was saturated while we probed (most samples saw every worker busy).
+    assertThat(saturatedSamples).isGreaterThan(rounds * 8 / 10);
+    assertThat(l.length).isGreaterThan(50);
+    // Every probe, not just the 99th percentile, inside the kubelet's default timeout.
+    assertThat(ms(l[l.length - 1])).isLessThan(1000);
+    assertThat(ms(r[r.length - 1])).isLessThan(1000);
+    // Far inside it, in fact: the probe server has its own threads and reads a snapshot.
+    assertThat(ms(pct(l, 99))).isLessThan(250);
+  }
+
+  private static void slowRequest(int port, String query) {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream()
+          .write(("GET /work?" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      in.readAllBytes();
+    } catch (IOException e) {
+      // The server is stopped at the end of the test while some requests still wait.
+    }
+  }
+
+  static long[] sorted(List<Long> values) {
+    long[] a = values.stream().mapToLong(Long::longValue).toArray();
+    Arrays.sort(a);
+    return a;
+  }
+
+  static long pct(long[] sorted, int p) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+  }
+
+  static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.probekit.spring.internal;
+
+import dev.probekit.core.CheckOptions;
+import dev.probekit.core.Health;
+import dev.probekit.core.HealthCheck;
+import dev.probekit.core.Probe;
+import dev.probekit.spring.ProbekitCheck;
+import dev.probekit.spring.ProbekitProperties;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+
+/**
+ * Registers every {@link ProbekitCheck} and {@link HealthCheck} bean with the {@link Health} once
+ * all singletons exist, applying {@code probekit.checks.<name>.*} over the options from code.
+ */
+public final class CheckRegistrar implements SmartInitializingSingleton {
+
+  private static final Logger log = LoggerFactory.getLogger(CheckRegistrar.class);
+
+  private final Health health;
+  private final ListableBeanFactory beans;
+  private final ProbekitProperties properties;
+  private final Map<String, ProbekitCheck> extra = new LinkedHashMap<>();
+
+  public CheckRegistrar(Health health, ListableBeanFactory beans, ProbekitProperties properties) {
+    this.health = health;
+    this.beans = beans;
+    this.properties = properties;
+  }
+
+  /** Adds a check that comes from elsewhere than a bean (adopted Actuator contributors). */
+  public void add(ProbekitCheck check) {
+    extra.put(check.name(), check);
+  }
+
+  @Override
+  public void afterSingletonsInstantiated() {
+    Map<String, ProbekitCheck> all = new LinkedHashMap<>();
+    beans.getBeansOfType(HealthCheck.class).forEach(
+        (beanName, check) -> all.put(beanName, ProbekitCheck.of(beanName, check, Probe.READINESS)));
+    for (ProbekitCheck check : beans.getBeansOfType(ProbekitCheck.class).values()) {
+      all.put(check.name(), check);
+    }
+    all.putAll(extra);
+    for (ProbekitCheck check : all.values()) {
+      register(check);
+    }
+    for (String name : properties.getChecks().keySet()) {
+      if (!all.containsKey(name)) {
+        log.warn("probekit.checks.{} configures no check: no check is named '{}'", name, name);
+      }
+    }
+  }
+
+  private void register(ProbekitCheck check) {
+    String name = check.name();
+    ProbekitProperties.Check overrides = properties.getChecks().get(name);
+    if (overrides != null && !overrides.isEnabled()) {
+      log.info("check '{}' disabled by probekit.checks.{}.enabled=false", name, name);
+      return;
+    }
+    if (health.check(name).isPresent()) {
+      // The application registered it in code on its own Health: its registration wins.
+      log.info("check '{}' already registered; bean not registered again", name);
+      return;
+    }
+    CheckOptions options = overrides == null ? check.options() : overrides.applyTo(check.options());
+    health.register(name, check.check(), options);
+  }
+}

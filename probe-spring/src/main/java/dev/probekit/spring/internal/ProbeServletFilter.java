@@ -1,0 +1,134 @@
+package dev.probekit.spring.internal;
+
+import dev.probekit.core.InflightTracker;
+import dev.probekit.core.Lifecycle;
+import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.ProbeRequest;
+import dev.probekit.core.ProbeResponse;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Answers the probe paths on the main servlet port before any other filter or servlet, and
+ * counts every other request into the {@link InflightTracker}; adds {@code Connection: close}
+ * while draining.
+ */
+public final class ProbeServletFilter implements Filter {
+
+  private final ProbeEndpoints endpoints;
+  private final boolean serveProbes;
+  private final Lifecycle lifecycle;
+  private final InflightTracker inflight;
+
+  public ProbeServletFilter(ProbeEndpoints endpoints, boolean serveProbes, Lifecycle lifecycle) {
+    this.endpoints = endpoints;
+    this.serveProbes = serveProbes;
+    this.lifecycle = lifecycle;
+    this.inflight = lifecycle == null ? null : lifecycle.inflight();
+  }
+
+  @Override
+  public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+      throws IOException, ServletException {
+    HttpServletRequest request = (HttpServletRequest) req;
+    HttpServletResponse response = (HttpServletResponse) res;
+    if (lifecycle != null && lifecycle.isDraining()) {
+      response.setHeader("Connection", "close");
+    }
+    if (serveProbes) {
+      String path = request.getRequestURI();
+      if (endpoints.matches(path)) {
+        write(endpoints.handle(new Request(request)), response);
+        return;
+      }
+    }
+    if (inflight == null) {
+      chain.doFilter(req, res);
+      return;
+    }
+    inflight.enter();
+    try {
+      chain.doFilter(req, res);
+    } finally {
+      if (request.isAsyncStarted()) {
+        request.getAsyncContext().addListener(new ExitOnComplete(inflight));
+      } else {
+        inflight.exit();
+      }
+    }
+  }
+
+  private static void write(ProbeResponse probe, HttpServletResponse response) throws IOException {
+    response.setStatus(probe.status());
+    for (Map.Entry<String, String> h : probe.headers()) {
+      response.setHeader(h.getKey(), h.getValue());
+    }
+    response.setContentLength(probe.contentLength());
+    if (!probe.isHead()) {
+      probe.writeBody(response.getOutputStream());
+    }
+  }
+
+  private static final class Request implements ProbeRequest {
+    private final HttpServletRequest request;
+
+    Request(HttpServletRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    public String method() {
+      return request.getMethod();
+    }
+
+    @Override
+    public String rawPath() {
+      return request.getRequestURI();
+    }
+
+    @Override
+    public String rawQuery() {
+      return request.getQueryString();
+    }
+
+    @Override
+    public String header(String name) {
+      return request.getHeader(name);
+    }
+  }
+
+  private static final class ExitOnComplete implements jakarta.servlet.AsyncListener {
+    private final InflightTracker inflight;
+
+    ExitOnComplete(InflightTracker inflight) {
+      this.inflight = inflight;
+    }
+
+    @Override
+    public void onComplete(jakarta.servlet.AsyncEvent event) {
+      inflight.exit();
+    }
+
+    @Override
+    public void onTimeout(jakarta.servlet.AsyncEvent event) {
+      // onComplete follows a timeout; counting here too would exit twice.
+    }
+
+    @Override
+    public void onError(jakarta.servlet.AsyncEvent event) {
+      // onComplete follows an error as well.
+    }
+
+    @Override
+    public void onStartAsync(jakarta.servlet.AsyncEvent event) {
+      event.getAsyncContext().addListener(this);
+    }
+  }
+}
