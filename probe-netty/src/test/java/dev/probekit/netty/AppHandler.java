@@ -23,11 +23,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The test application: answers {@code "<METHOD> <path> <bodyBytes>"} once the request's last
- * content has arrived, so it works with and without an aggregator. Behaviour by query:
- * {@code ?delay=300} answers 300 ms later (scheduled, not blocking), {@code ?gate} waits for the
- * fixture's gate, {@code ?block} blocks its executor thread until the gate opens, {@code ?continue} first writes
- * an interim {@code 100 Continue}. Runs wherever the
- * pipeline puts it, typically on a separate executor group.
+ * content has arrived, so it works with and without an aggregator, and answers in request order.
+ * Behaviour by query: {@code ?delay=300} answers 300 ms later (scheduled, not blocking), {@code
+ * ?gate} waits for the fixture's gate, {@code ?block} blocks its executor thread until the gate
+ * opens, {@code ?continue} first writes an interim {@code 100 Continue}. Runs wherever the pipeline
+ * puts it, typically on a separate executor group.
  */
 final class AppHandler extends ChannelInboundHandlerAdapter {
   private final TestServer server;
