@@ -19,7 +19,6 @@ import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -61,6 +60,8 @@ public final class DemoService {
   private final SimulatedDependency dependency;
   private final AtomicBoolean appStarted = new AtomicBoolean();
   private final AtomicInteger working = new AtomicInteger();
+  /** {@code /work} requests of a second or more in progress: the ones a drain must wait for. */
+  private final AtomicInteger workingSlow = new AtomicInteger();
   private ProbeServer probeServer;
   private HttpServer appServer;
 
@@ -129,7 +130,7 @@ public final class DemoService {
     }
 
     // The dependency comes up a little later, as a database does in a fresh environment.
-    dependency.upAfter(config.dependencyDelay.toMillis());
+    dependency.openAfter(config.dependencyDelay.toMillis());
     Waits waits =
         Waits.builder()
             .add(Waits.tcp("127.0.0.1", dependency.port()).named("dependency"))
@@ -179,16 +180,11 @@ public final class DemoService {
               : CheckResult.down(ids.length + " deadlocked threads").withDetail("threads", ids.length);
         },
         CheckOptions.builder(Probe.LIVENESS).interval(Duration.ofSeconds(5)).build());
-    // Readiness: can we reach the dependency? A real connect, like a database ping.
+    // Readiness: does the dependency answer? A real round trip, like a database ping.
     health.register(
         "dependency",
         HealthCheck.remote(
-            () -> {
-              try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", dependency.port()), 500);
-                return CheckResult.up();
-              }
-            }),
+            () -> dependency.ping(500) ? CheckResult.up() : CheckResult.down("dependency answered -DOWN")),
         CheckOptions.builder(Probe.READINESS)
             .interval(Duration.ofSeconds(1))
             .timeout(Duration.ofSeconds(1))
@@ -263,6 +259,17 @@ public final class DemoService {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    try {
+      route(exchange);
+    } catch (RuntimeException e) {
+      // Answer rather than let the server drop the connection without a response.
+      System.err.println("probekit-demo: " + exchange.getRequestURI() + " failed: " + e);
+      respond(exchange, 500, "internal error\n");
+      exchange.close();
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
     try (exchange; InputStream body = exchange.getRequestBody()) {
       body.readAllBytes();
       String method = exchange.getRequestMethod();
@@ -286,11 +293,7 @@ public final class DemoService {
             return;
           }
           boolean up = path.endsWith("/up");
-          if (up) {
-            dependency.up();
-          } else {
-            dependency.down();
-          }
+          dependency.set(up);
           respond(exchange, 200, "dependency " + (up ? "up" : "down") + "; watch /readyz\n");
           return;
         case "/stats":
@@ -298,7 +301,15 @@ public final class DemoService {
           respond(
               exchange,
               200,
-              "inflight=" + inflight.current() + " work=" + working.get() + " started=" + inflight.started() + "\n");
+              "inflight="
+                  + inflight.current()
+                  + " work="
+                  + working.get()
+                  + " slow="
+                  + workingSlow.get()
+                  + " started="
+                  + inflight.started()
+                  + "\n");
           return;
         default:
           respond(exchange, 404, "not found\n");
@@ -320,7 +331,11 @@ public final class DemoService {
       respond(exchange, 400, "expected ?ms=0.." + MAX_WORK_MILLIS + "\n");
       return;
     }
+    boolean slow = ms >= 1000;
     working.incrementAndGet();
+    if (slow) {
+      workingSlow.incrementAndGet();
+    }
     try {
       Thread.sleep(ms); // the "work": a slow request for drain experiments
     } catch (InterruptedException e) {
@@ -329,6 +344,9 @@ public final class DemoService {
       return;
     } finally {
       working.decrementAndGet();
+      if (slow) {
+        workingSlow.decrementAndGet();
+      }
     }
     respond(exchange, 200, "worked " + ms + " ms\n");
   }

@@ -1,23 +1,31 @@
 package dev.probekit.examples;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The demo's stand-in for a database: a real TCP listener on a loopback port, so the demo's
- * dependency wait and readiness check do real connects. It opens a little after start-up (the
- * demo waits for it), and {@code POST /dependency/down} and {@code /up} close and reopen it.
+ * The demo's stand-in for a database: a real TCP server on a loopback port, speaking a one-line
+ * protocol (a connection is greeted with {@code +OK} when the dependency is up, {@code -DOWN} when
+ * it is down, then closed). The demo waits for its port to open at start-up, and its readiness
+ * check reads the greeting, like a database ping; {@code POST /dependency/down} and {@code /up}
+ * flip it.
  *
- * <p>While down, the port is held by an unconnected, bound client socket: no listener, so connects
- * are refused, and no other process can take the port meanwhile.
+ * <p>Until it opens, the port is held by a bound, never-connected client socket: connects are
+ * refused, and no other socket can take the port meanwhile. Once open, the listener stays open;
+ * flipping only changes the greeting (closing and re-binding a port that has connections in
+ * TIME_WAIT fails now and then).
  */
 final class SimulatedDependency implements AutoCloseable {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -32,12 +40,12 @@ final class SimulatedDependency implements AutoCloseable {
           });
   private Socket reservation;
   private ServerSocket listener;
+  private volatile boolean up = true;
   private boolean closed;
 
   SimulatedDependency() {
     try {
       reservation = new Socket();
-      reservation.setReuseAddress(true);
       reservation.bind(new InetSocketAddress(LOOPBACK, 0));
       port = reservation.getLocalPort();
     } catch (IOException e) {
@@ -45,18 +53,17 @@ final class SimulatedDependency implements AutoCloseable {
     }
   }
 
-  /** The loopback port it listens on when up. */
+  /** The loopback port it listens on once open. */
   int port() {
     return port;
   }
 
-  /** Opens the listener after {@code delayMillis}. */
-  void upAfter(long delayMillis) {
-    timer.schedule(this::up, delayMillis, TimeUnit.MILLISECONDS);
+  /** Opens the port after {@code delayMillis}, as a database that is still booting does. */
+  void openAfter(long delayMillis) {
+    timer.schedule(this::open, delayMillis, TimeUnit.MILLISECONDS);
   }
 
-  /** Opens the listener, if it is not open. */
-  synchronized void up() {
+  private synchronized void open() {
     if (closed || listener != null) {
       return;
     }
@@ -74,35 +81,41 @@ final class SimulatedDependency implements AutoCloseable {
     }
   }
 
-  /** Closes the listener, if it is open: connects are refused until {@link #up()}. */
-  synchronized void down() {
-    if (listener == null) {
-      return;
-    }
-    try {
-      listener.close();
-      listener = null;
-      Socket s = new Socket();
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(LOOPBACK, port));
-      reservation = s;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot close the simulated dependency", e);
+  /** Makes the dependency answer {@code +OK} (true) or {@code -DOWN} (false). */
+  void set(boolean up) {
+    this.up = up;
+  }
+
+  /**
+   * One ping, as the readiness check does it: connect, read the greeting.
+   *
+   * @return whether it answered {@code +OK}
+   * @throws IOException if it cannot be reached
+   */
+  boolean ping(int timeoutMillis) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(LOOPBACK, port), timeoutMillis);
+      socket.setSoTimeout(timeoutMillis);
+      String greeting =
+          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
+      return "+OK".equals(greeting);
     }
   }
 
-  synchronized boolean isUp() {
-    return listener != null;
-  }
-
-  private static void acceptLoop(ServerSocket server) {
+  private void acceptLoop(ServerSocket server) {
     while (!server.isClosed()) {
-      try (Socket ignored = server.accept()) {
-        // A connect is all that the wait and the check ask for; close at once.
+      try (Socket client = server.accept()) {
+        OutputStream out = client.getOutputStream();
+        out.write((up ? "+OK\r\n" : "-DOWN\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
       } catch (SocketException e) {
-        return; // the listener was closed by down() or close()
+        if (server.isClosed()) {
+          return; // close() was called
+        }
+        // A client that went away before its greeting: keep serving the others.
       } catch (IOException expected) {
-        // A client that reset mid-accept: keep accepting.
+        // Same: one client's failure is not the server's.
       }
     }
   }
@@ -113,7 +126,6 @@ final class SimulatedDependency implements AutoCloseable {
     timer.shutdownNow();
     if (listener != null) {
       listener.close();
-      listener = null;
     }
     reservation.close();
   }

@@ -61,8 +61,10 @@ final class DefaultLifecycle implements Lifecycle {
 
   private volatile boolean draining;
   /**
-   * Whether readiness has ever been UP. Until then no load balancer can be sending traffic, so a
-   * shutdown during start-up skips the pre-stop delay.
+   * Whether readiness has ever been UP on the strength of at least one check (a readiness with no
+   * checks is UP vacuously, which says nothing about traffic). A shutdown that starts while
+   * readiness is DOWN and has never been UP this way comes during start-up: no load balancer can
+   * be sending traffic, so the pre-stop delay is skipped.
    */
   private volatile boolean everReady;
   private volatile DrainPhase lastCompleted;
@@ -81,11 +83,11 @@ final class DefaultLifecycle implements Lifecycle {
     // Register before reading, so a change between the two is not missed.
     health.addProbeListener(
         (previous, current) -> {
-          if (current.probe().orElse(null) == Probe.READINESS && current.isUp()) {
+          if (current.probe().orElse(null) == Probe.READINESS && readyOnChecks(current)) {
             everReady = true;
           }
         });
-    if (health.snapshot(Probe.READINESS).isUp()) {
+    if (readyOnChecks(health.snapshot(Probe.READINESS))) {
       everReady = true;
     }
     Duration needed = preStopDelay.plus(drainTimeout).plus(safetyMargin);
@@ -199,12 +201,14 @@ final class DefaultLifecycle implements Lifecycle {
     try {
       budgetStart = ticker.read();
       long t0 = ticker.read();
+      // Decided before our own override turns readiness DOWN.
+      boolean starting = !everReady && !health.snapshot(Probe.READINESS).isUp();
       draining = true;
       health.readiness().down(SHUTTING_DOWN);
       completed(DrainPhase.ANNOUNCE, t0);
 
       long t1 = ticker.read();
-      if (everReady) {
+      if (!starting) {
         Duration delay = min(preStopDelay, remaining());
         log.info("shutdown: serving for the pre-stop delay of {}", Durations.format(delay));
         pause(delay);
@@ -236,6 +240,8 @@ final class DefaultLifecycle implements Lifecycle {
     }
     try {
       long t0 = ticker.read();
+      // Requests finishing from here on are the drained ones: the listeners are closing now.
+      long finishedAtStart = inflight.finished();
       for (Named<Runnable> listener : stopAccepting) {
         try {
           listener.value.run();
@@ -247,7 +253,6 @@ final class DefaultLifecycle implements Lifecycle {
 
       long t1 = ticker.read();
       long inFlightAtStart = inflight.current();
-      long finishedAtStart = inflight.finished();
       Duration drainFor = min(drainTimeout, remaining());
       log.info(
           "shutdown: draining {} in-flight request(s), for at most {}",
@@ -255,8 +260,9 @@ final class DefaultLifecycle implements Lifecycle {
           Durations.format(drainFor));
       boolean drained = awaitDrain(drainFor);
       long abandoned = drained ? 0 : inflight.current();
-      // Counted as finishes rather than as a difference of in-flight counts: requests that arrive
-      // on kept-alive connections during the drain and finish in time are drained too.
+      // Counted as finishes since stop-accepting began rather than as a difference of in-flight
+      // counts: requests that arrive on kept-alive connections meanwhile and finish in time are
+      // drained too.
       long drainedCount = inflight.finished() - finishedAtStart;
       completed(DrainPhase.DRAIN, t1);
 
@@ -383,6 +389,10 @@ final class DefaultLifecycle implements Lifecycle {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static boolean readyOnChecks(ProbeSnapshot snapshot) {
+    return snapshot.isUp() && !snapshot.checks().isEmpty();
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -27,9 +27,9 @@ import java.util.concurrent.CompletionStage;
  * <p>Thread-safe. Every step runs at most once: {@link #preStop()} followed by {@link #shutdown()},
  * or a second SIGTERM, continues or joins the sequence already under way.
  *
- * <p>A service whose readiness has never been UP (still starting, for example waiting for its
- * dependencies) cannot be in any load balancer, so its sequence skips the pre-stop delay and goes
- * straight to the stop steps.
+ * <p>A service still starting (readiness DOWN when the sequence starts, and never yet UP on the
+ * strength of a readiness check; for example while it waits for its dependencies) cannot be in
+ * any load balancer, so its sequence skips the pre-stop delay and goes straight to the stop steps.
  *
  * <p>Settings come from code or, with {@link Builder#fromEnvironment()}, from system properties
  * and environment variables such as {@value #PRE_STOP_DELAY_PROPERTY} / {@code

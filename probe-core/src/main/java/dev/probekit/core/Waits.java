@@ -455,13 +455,16 @@ public final class Waits implements AutoCloseable {
                 }
                 settle(state, id, error);
               });
+      // A little after the attempt's own timeout, so that attempts which honour it (sockets, the
+      // HTTP client) report their own error; this catches the ones that do not.
+      long guardNanos = timeout.toNanos() + Math.max(TimeUnit.MILLISECONDS.toNanos(20), timeout.toNanos() / 10);
       scheduler.schedule(
           () -> {
             if (settle(state, id, new TimeoutException("no answer within " + Durations.format(timeout)))) {
               running.cancel(true);
             }
           },
-          timeout.toNanos(),
+          guardNanos,
           TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       state.running.set(false);

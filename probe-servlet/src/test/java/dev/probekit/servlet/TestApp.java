@@ -66,9 +66,13 @@ final class TestApp implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void close() throws InterruptedException {
     gate.countDown();
-    async.shutdownNow();
+    async.shutdown();
+    // Before the container stops, so no application thread outlives its webapp.
+    if (!async.awaitTermination(5, TimeUnit.SECONDS)) {
+      async.shutdownNow();
+    }
   }
 
   private static final class Hello extends HttpServlet {

@@ -989,6 +989,8 @@ public abstract class ProbeContractKit {
         "flip",
         () -> runs.incrementAndGet() % 2 == 0 ? CheckResult.up() : CheckResult.down("odd run"),
         CheckOptions.builder(Probe.READINESS).interval(Duration.ofMillis(5)).build());
+    // Until its first run completes the check is UNKNOWN ("pending"), which is neither answer.
+    waiting().until(() -> health.check("flip").map(c -> c.status() != Status.UNKNOWN).orElse(false));
     serve(health);
 
     ExecutorService clients = Executors.newFixedThreadPool(4);
