@@ -30,6 +30,9 @@ class KubernetesManifestTest {
   /** The demo's application port (examples' DemoService default). */
   static final int DEMO_APP_PORT = 8080;
 
+  /** Where the demo's probe server serves the preStop hook (DemoService, ProbeServer.preStop). */
+  static final String DEMO_PRE_STOP_PATH = "/prestop";
+
   private static Map<String, Object> deployment;
   private static Map<String, Object> service;
 
@@ -68,7 +71,7 @@ class KubernetesManifestTest {
     Duration preStopDelay = env("PROBEKIT_SHUTDOWN_PRE_STOP_DELAY", Lifecycle.DEFAULT_PRE_STOP_DELAY);
     Duration drain = env("PROBEKIT_SHUTDOWN_DRAIN_TIMEOUT", Lifecycle.DEFAULT_DRAIN_TIMEOUT);
     Duration libraryGrace = env("PROBEKIT_SHUTDOWN_GRACE_PERIOD", Lifecycle.DEFAULT_GRACE_PERIOD);
-    Duration margin = Lifecycle.DEFAULT_SAFETY_MARGIN;
+    Duration margin = env("PROBEKIT_SHUTDOWN_SAFETY_MARGIN", Lifecycle.DEFAULT_SAFETY_MARGIN);
     Duration needed = hook.plus(preStopDelay).plus(drain).plus(margin);
     System.out.printf(
         "grace %ss > preStop hook %s + pre-stop delay %s + drain %s + margin %s = %s%n",
@@ -88,6 +91,20 @@ class KubernetesManifestTest {
     // Together, hook and library wait at least the library's default pre-stop delay, which is
     // what endpoint removal needs to reach every load balancer.
     assertThat(hook.plus(preStopDelay)).isGreaterThanOrEqualTo(Lifecycle.DEFAULT_PRE_STOP_DELAY);
+    // These manifests use exactly the library's defaults.
+    assertThat(List.of(preStopDelay, drain, libraryGrace, margin))
+        .containsExactly(
+            Lifecycle.DEFAULT_PRE_STOP_DELAY,
+            Lifecycle.DEFAULT_DRAIN_TIMEOUT,
+            Lifecycle.DEFAULT_GRACE_PERIOD,
+            Lifecycle.DEFAULT_SAFETY_MARGIN);
+  }
+
+  @Test
+  void preStopHookCallsTheDemosPreStopEndpointOnTheProbePort() {
+    Map<String, Object> httpGet = map(get(container(), "lifecycle", "preStop", "httpGet"));
+    assertThat(httpGet.get("path")).isEqualTo(DEMO_PRE_STOP_PATH);
+    assertThat(httpGet.get("port")).isEqualTo("probes");
   }
 
   @Test
@@ -157,7 +174,8 @@ class KubernetesManifestTest {
     }
     if (preStop.containsKey("httpGet")) {
       // The library's preStop endpoint runs announce + pre-stop delay itself and returns when the
-      // delay is over; SIGTERM then continues from stop-accepting: no extra time.
+      // delay is over; SIGTERM then continues from stop-accepting: no extra time, and the
+      // library's budget starts with the hook, as the kubelet's does.
       return Duration.ZERO;
     }
     throw new AssertionError("unexpected preStop hook: " + preStop);

@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * Each run has an id; whichever of completion and timeout is applied first wins, the other is
  * dropped. The {@code running} flag is only cleared when the check's code returns, so a check that
  * ignores interrupts is never started again while it hangs: it holds one thread and stays DOWN.
+ * Every tick that finds a timed-out run still hanging records one more failure, so a hung check
+ * reaches its failure threshold like a check that keeps timing out.
  */
 final class DefaultHealth implements Health {
   private static final Logger log = LoggerFactory.getLogger(Health.class);
@@ -141,6 +144,8 @@ final class DefaultHealth implements Health {
       }
       slots.put(name, slot);
       rebuild(options.probes());
+      CheckState initial = slot.state;
+      tellListeners(name, l -> l.onRegistered(initial));
       schedule(slot, slot.initialDelay.toNanos());
     }
     if (check.isRemote() && options.probes().contains(Probe.LIVENESS)) {
@@ -162,6 +167,8 @@ final class DefaultHealth implements Health {
       }
       slot.removed = true;
       rebuild(slot.options.probes());
+      CheckState last = slot.state;
+      tellListeners(name, l -> l.onUnregistered(last));
     }
     slot.cancel();
     log.debug("unregistered check '{}'", name);
@@ -273,19 +280,37 @@ final class DefaultHealth implements Health {
     try {
       if (slot.running.compareAndSet(false, true)) {
         long runId = slot.startedRuns.incrementAndGet();
+        slot.currentRunId = runId;
+        ScheduledFuture<?> timeout = null;
         try {
+          // The timeout is scheduled before the run starts so that the run can always cancel it.
+          timeout =
+              scheduler.schedule(
+                  () -> timeOut(slot, runId), slot.timeout.toNanos(), TimeUnit.NANOSECONDS);
+          slot.runTimeout = timeout;
           checkExecutor.execute(() -> run(slot, runId));
-          scheduler.schedule(
-              () -> timeOut(slot, runId), slot.timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
+          if (timeout != null) {
+            timeout.cancel(false);
+          }
           slot.running.set(false);
           if (!slot.removed) {
             applyResult(slot, runId, CheckResult.down("check executor rejected the run"));
           }
         }
+      } else if (slot.timedOutRunId == slot.currentRunId) {
+        // The previous run timed out and its code has not returned yet. It is not started again;
+        // instead this tick counts as one more failed run, so a check that was UP and then hangs
+        // still reaches its failure threshold (the timeout alone was a single failure).
+        log.debug("check '{}' is still running a timed-out run; not starting another", slot.name);
+        applyResult(
+            slot,
+            slot.startedRuns.incrementAndGet(),
+            CheckResult.down("timed out after " + Durations.format(slot.timeout) + "; still running")
+                .withTiming(slot.timeout, clock.instant()));
       } else {
-        // The previous run timed out (it is already DOWN) and its code has not returned yet.
-        log.debug("check '{}' is still running a previous run; not starting another", slot.name);
+        // Slower than the interval but not yet past its timeout: let it finish.
+        log.debug("check '{}' is still running; not starting another", slot.name);
       }
     } finally {
       long interval = slot.interval.toNanos();
@@ -323,6 +348,10 @@ final class DefaultHealth implements Health {
       synchronized (slot) {
         slot.runner = null;
       }
+      ScheduledFuture<?> timeout = slot.runTimeout;
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
       // A timeout may have interrupted us; the pooled thread must not carry it to the next task.
       Thread.interrupted();
       slot.running.set(false);
@@ -337,6 +366,8 @@ final class DefaultHealth implements Health {
         CheckResult.down("timed out after " + Durations.format(slot.timeout))
             .withTiming(slot.timeout, clock.instant());
     if (applyResult(slot, runId, timedOut)) {
+      // Compared by id, not a flag: this may land after the run returned and a new one started.
+      slot.timedOutRunId = runId;
       synchronized (slot) {
         if (slot.runner != null && slot.runnerRunId == runId) {
           slot.runner.interrupt();
@@ -356,19 +387,34 @@ final class DefaultHealth implements Health {
       Status next = slot.nextStatus(result);
       slot.state = previous.next(next, result);
       rebuild(slot.options.probes());
+      CheckState current = slot.state;
+      tellListeners(slot.name, l -> l.onResult(current));
       if (next != previous.status()) {
         logTransition(slot, previous.status(), next, result);
         for (HealthListener listener : listeners) {
           try {
             listener.onTransition(slot.name, previous, slot.state);
-          } catch (RuntimeException e) {
-            log.warn("health listener {} failed on check '{}'", listener, slot.name, e);
+          } catch (Throwable t) {
+            rethrowIfFatal(t);
+            log.warn("health listener {} failed on check '{}'", listener, slot.name, t);
           }
         }
       } else if (log.isDebugEnabled()) {
         log.debug("check '{}' still {}: {}", slot.name, next, result);
       }
       return true;
+    }
+  }
+
+  /** Calls every health listener, logging (not propagating) what they throw. */
+  private void tellListeners(String check, Consumer<HealthListener> call) {
+    for (HealthListener listener : listeners) {
+      try {
+        call.accept(listener);
+      } catch (Throwable t) {
+        rethrowIfFatal(t);
+        log.warn("health listener {} failed on check '{}'", listener, check, t);
+      }
     }
   }
 
@@ -425,9 +471,20 @@ final class DefaultHealth implements Health {
     for (ProbeListener listener : probeListeners) {
       try {
         listener.onProbeChange(previous, current);
-      } catch (RuntimeException e) {
-        log.warn("probe listener {} failed on {}", listener, current.name(), e);
+      } catch (Throwable t) {
+        rethrowIfFatal(t);
+        log.warn("probe listener {} failed on {}", listener, current.name(), t);
       }
+    }
+  }
+
+  /**
+   * A listener's failure, an AssertionError included, must not stop the evaluation or the other
+   * listeners; only a VM error the process cannot survive is let through.
+   */
+  private static void rethrowIfFatal(Throwable t) {
+    if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+      throw (VirtualMachineError) t;
     }
   }
 
@@ -444,6 +501,12 @@ final class DefaultHealth implements Health {
     final AtomicLong startedRuns = new AtomicLong();
     volatile boolean removed;
     volatile ScheduledFuture<?> nextTick;
+    /** The pending timeout of the current run; the run cancels it when it returns. */
+    volatile ScheduledFuture<?> runTimeout;
+    /** The id of the run that holds {@link #running}. */
+    volatile long currentRunId;
+    /** The id of the last run that timed out; equal to currentRunId while that run hangs. */
+    volatile long timedOutRunId = -1;
 
     // Guarded by DefaultHealth.lock.
     CheckState state;

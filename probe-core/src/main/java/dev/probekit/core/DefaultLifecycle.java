@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The default {@link Lifecycle}.
@@ -23,6 +25,14 @@ import sun.misc.Signal;
  * runs preStop (or waits for it) and then the rest. Each half is claimed by the first caller with
  * a compare-and-set and completed through a future that later callers join, so no step ever runs
  * twice, whichever of preStop, SIGTERM and code comes first or comes again.
+ *
+ * <pre>
+ *   preStop hook ──> preStopAsync ─┐
+ *   SIGTERM ──> shutdown ──> preStop (claim or join) ──> ANNOUNCE ──> PRE_STOP_DELAY ─┐
+ *                                                      (skipped if never ready)        │
+ *   second SIGTERM ──> shutdown ──> join ◄─────────────────────────────────────────────┤
+ *                        STOP_ACCEPTING ──> DRAIN ──> SHUTDOWN_TASKS ──> closeLast ──> summary
+ * </pre>
  */
 final class DefaultLifecycle implements Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
@@ -39,6 +49,7 @@ final class DefaultLifecycle implements Lifecycle {
 
   private final List<Named<Runnable>> stopAccepting = new CopyOnWriteArrayList<>();
   private final List<Named<ShutdownTask>> tasks = new CopyOnWriteArrayList<>();
+  private final List<Named<ShutdownTask>> lastTasks = new CopyOnWriteArrayList<>();
   private final List<LifecycleListener> listeners = new CopyOnWriteArrayList<>();
 
   private final AtomicBoolean preStopClaimed = new AtomicBoolean();
@@ -49,6 +60,13 @@ final class DefaultLifecycle implements Lifecycle {
   private final Map<DrainPhase, Duration> phaseDurations = new EnumMap<>(DrainPhase.class);
 
   private volatile boolean draining;
+  /**
+   * Whether readiness has ever been UP on the strength of at least one check (a readiness with no
+   * checks is UP vacuously, which says nothing about traffic). A shutdown that starts while
+   * readiness is DOWN and has never been UP this way comes during start-up: no load balancer can
+   * be sending traffic, so the pre-stop delay is skipped.
+   */
+  private volatile boolean everReady;
   private volatile DrainPhase lastCompleted;
   /** Set by the first step; the whole sequence must end by {@code budgetStart + budget}. */
   private volatile long budgetStart;
@@ -62,6 +80,16 @@ final class DefaultLifecycle implements Lifecycle {
     this.inflight = b.inflight != null ? b.inflight : InflightTracker.create(b.ticker);
     this.ticker = b.ticker;
     this.exitOnSignal = b.exitOnSignal;
+    // Register before reading, so a change between the two is not missed.
+    health.addProbeListener(
+        (previous, current) -> {
+          if (current.probe().orElse(null) == Probe.READINESS && readyOnChecks(current)) {
+            everReady = true;
+          }
+        });
+    if (readyOnChecks(health.snapshot(Probe.READINESS))) {
+      everReady = true;
+    }
     Duration needed = preStopDelay.plus(drainTimeout).plus(safetyMargin);
     if (needed.compareTo(gracePeriod) > 0) {
       log.warn(
@@ -78,6 +106,21 @@ final class DefaultLifecycle implements Lifecycle {
   @Override
   public InflightTracker inflight() {
     return inflight;
+  }
+
+  @Override
+  public Duration preStopDelay() {
+    return preStopDelay;
+  }
+
+  @Override
+  public Duration drainTimeout() {
+    return drainTimeout;
+  }
+
+  @Override
+  public Duration gracePeriod() {
+    return gracePeriod;
   }
 
   @Override
@@ -105,6 +148,12 @@ final class DefaultLifecycle implements Lifecycle {
   }
 
   @Override
+  public void closeLast(String name, AutoCloseable resource) {
+    Objects.requireNonNull(resource, "resource");
+    lastTasks.add(new Named<>(name, resource::close, DEFAULT_TASK_TIMEOUT));
+  }
+
+  @Override
   public void addListener(LifecycleListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
@@ -118,7 +167,8 @@ final class DefaultLifecycle implements Lifecycle {
       try {
         // The JVM runs each signal's handler on a new thread, so draining here blocks nothing
         // but that thread; the servers keep serving until their own steps.
-        Signal.handle(new Signal(name), signal -> onSignal(name));
+        SignalHandler[] previous = new SignalHandler[1];
+        previous[0] = Signal.handle(new Signal(name), signal -> onSignal(signal, previous[0]));
       } catch (IllegalArgumentException | UnsupportedOperationException e) {
         log.warn("cannot handle SIG{} ({}); relying on the JVM shutdown hook", name, e.toString());
       }
@@ -127,11 +177,18 @@ final class DefaultLifecycle implements Lifecycle {
     Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "probekit-shutdown-hook"));
   }
 
-  private void onSignal(String name) {
-    log.info("received SIG{}: starting graceful shutdown", name);
+  private void onSignal(Signal signal, SignalHandler previous) {
+    log.info("received SIG{}: starting graceful shutdown", signal.getName());
     shutdown();
     if (exitOnSignal) {
       System.exit(0);
+    } else if (previous != null
+        && previous != SignalHandler.SIG_DFL
+        && previous != SignalHandler.SIG_IGN) {
+      // Hand the signal to whoever handled it before us (the JVM's own handler exits with 143).
+      previous.handle(signal);
+    } else if (previous != SignalHandler.SIG_IGN) {
+      System.exit(128 + signal.getNumber());
     }
   }
 
@@ -144,18 +201,35 @@ final class DefaultLifecycle implements Lifecycle {
     try {
       budgetStart = ticker.read();
       long t0 = ticker.read();
+      // Decided before our own override turns readiness DOWN.
+      boolean starting = !everReady && !health.snapshot(Probe.READINESS).isUp();
       draining = true;
       health.readiness().down(SHUTTING_DOWN);
       completed(DrainPhase.ANNOUNCE, t0);
 
       long t1 = ticker.read();
-      Duration delay = min(preStopDelay, remaining());
-      log.info("shutdown: serving for the pre-stop delay of {}", Durations.format(delay));
-      pause(delay);
+      if (!starting) {
+        Duration delay = min(preStopDelay, remaining());
+        log.info("shutdown: serving for the pre-stop delay of {}", Durations.format(delay));
+        pause(delay);
+      } else {
+        log.info("shutdown: never ready, so no load balancer sends traffic: no pre-stop delay");
+      }
       completed(DrainPhase.PRE_STOP_DELAY, t1);
     } finally {
       preStopDone.complete(null);
     }
+  }
+
+  @Override
+  public CompletionStage<Void> preStopAsync() {
+    if (!preStopClaimed.get()) {
+      Thread runner = new Thread(this::preStop, "probekit-prestop");
+      runner.setDaemon(true);
+      runner.start();
+    }
+    // A copy: callers must not be able to complete the lifecycle's own future.
+    return preStopDone.minimalCompletionStage();
   }
 
   @Override
@@ -166,6 +240,8 @@ final class DefaultLifecycle implements Lifecycle {
     }
     try {
       long t0 = ticker.read();
+      // Requests finishing from here on are the drained ones: the listeners are closing now.
+      long finishedAtStart = inflight.finished();
       for (Named<Runnable> listener : stopAccepting) {
         try {
           listener.value.run();
@@ -184,10 +260,15 @@ final class DefaultLifecycle implements Lifecycle {
           Durations.format(drainFor));
       boolean drained = awaitDrain(drainFor);
       long abandoned = drained ? 0 : inflight.current();
+      // Counted as finishes since stop-accepting began rather than as a difference of in-flight
+      // counts: requests that arrive on kept-alive connections meanwhile and finish in time are
+      // drained too.
+      long drainedCount = inflight.finished() - finishedAtStart;
       completed(DrainPhase.DRAIN, t1);
 
       long t2 = ticker.read();
-      List<String> failed = runTasks();
+      List<String> failed = runTasks(tasks);
+      failed.addAll(runTasks(lastTasks));
       completed(DrainPhase.SHUTDOWN_TASKS, t2);
 
       ShutdownSummary summary;
@@ -196,7 +277,7 @@ final class DefaultLifecycle implements Lifecycle {
             ShutdownSummary.of(
                 phaseDurations,
                 Duration.ofNanos(ticker.read() - budgetStart),
-                Math.max(0, inFlightAtStart - abandoned),
+                Math.max(0, drainedCount),
                 abandoned,
                 failed);
       }
@@ -223,9 +304,9 @@ final class DefaultLifecycle implements Lifecycle {
     }
   }
 
-  private List<String> runTasks() {
+  private List<String> runTasks(List<Named<ShutdownTask>> toRun) {
     List<String> failed = new ArrayList<>();
-    List<Named<ShutdownTask>> reversed = new ArrayList<>(tasks);
+    List<Named<ShutdownTask>> reversed = new ArrayList<>(toRun);
     java.util.Collections.reverse(reversed);
     for (Named<ShutdownTask> task : reversed) {
       Duration timeout = min(task.timeout, remaining());
@@ -308,6 +389,10 @@ final class DefaultLifecycle implements Lifecycle {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static boolean readyOnChecks(ProbeSnapshot snapshot) {
+    return snapshot.isUp() && !snapshot.checks().isEmpty();
   }
 
   private static Duration min(Duration a, Duration b) {

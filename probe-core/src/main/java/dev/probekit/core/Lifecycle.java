@@ -1,8 +1,12 @@
 package dev.probekit.core;
 
+import dev.probekit.core.internal.Durations;
+import dev.probekit.core.internal.Settings;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The graceful shutdown sequence that loses no request during a rolling update; see {@link
@@ -22,6 +26,14 @@ import java.util.Optional;
  *
  * <p>Thread-safe. Every step runs at most once: {@link #preStop()} followed by {@link #shutdown()},
  * or a second SIGTERM, continues or joins the sequence already under way.
+ *
+ * <p>A service still starting (readiness DOWN when the sequence starts, and never yet UP on the
+ * strength of a readiness check; for example while it waits for its dependencies) cannot be in
+ * any load balancer, so its sequence skips the pre-stop delay and goes straight to the stop steps.
+ *
+ * <p>Settings come from code or, with {@link Builder#fromEnvironment()}, from system properties
+ * and environment variables such as {@value #PRE_STOP_DELAY_PROPERTY} / {@code
+ * PROBEKIT_SHUTDOWN_PRE_STOP_DELAY}.
  */
 public interface Lifecycle {
 
@@ -41,6 +53,30 @@ public interface Lifecycle {
   Duration DEFAULT_TASK_TIMEOUT = Duration.ofSeconds(5);
 
   /**
+   * The setting for {@link Builder#preStopDelay(Duration)}: system property {@value}, environment
+   * variable {@code PROBEKIT_SHUTDOWN_PRE_STOP_DELAY}.
+   */
+  String PRE_STOP_DELAY_PROPERTY = "probekit.shutdown.pre-stop-delay";
+
+  /**
+   * The setting for {@link Builder#drainTimeout(Duration)}: system property {@value}, environment
+   * variable {@code PROBEKIT_SHUTDOWN_DRAIN_TIMEOUT}.
+   */
+  String DRAIN_TIMEOUT_PROPERTY = "probekit.shutdown.drain-timeout";
+
+  /**
+   * The setting for {@link Builder#gracePeriod(Duration)}: system property {@value}, environment
+   * variable {@code PROBEKIT_SHUTDOWN_GRACE_PERIOD}.
+   */
+  String GRACE_PERIOD_PROPERTY = "probekit.shutdown.grace-period";
+
+  /**
+   * The setting for {@link Builder#safetyMargin(Duration)}: system property {@value}, environment
+   * variable {@code PROBEKIT_SHUTDOWN_SAFETY_MARGIN}.
+   */
+  String SAFETY_MARGIN_PROPERTY = "probekit.shutdown.safety-margin";
+
+  /**
    * A builder for the lifecycle of {@code health}.
    *
    * @param health whose readiness the sequence drops
@@ -51,6 +87,15 @@ public interface Lifecycle {
 
   /** The tracker of application requests in flight; adapters count into it. */
   InflightTracker inflight();
+
+  /** The configured pre-stop delay. */
+  Duration preStopDelay();
+
+  /** The configured drain timeout: the longest wait for in-flight requests. */
+  Duration drainTimeout();
+
+  /** The configured grace period; the sequence ends a safety margin before it. */
+  Duration gracePeriod();
 
   /** Whether the sequence has started: responses should now carry {@code Connection: close}. */
   boolean isDraining();
@@ -78,6 +123,17 @@ public interface Lifecycle {
    * @param task the work
    */
   void addShutdownTask(String name, Duration timeout, ShutdownTask task);
+
+  /**
+   * Registers a resource closed after every shutdown task, just before the summary: the probe
+   * server, so that probes answer through the whole sequence. Resources registered here close in
+   * reverse registration order, each within {@link #DEFAULT_TASK_TIMEOUT}; a failure counts as a
+   * failed task. {@link ProbeServer.Builder#lifecycle(Lifecycle)} registers its server here.
+   *
+   * @param name for logs and the summary
+   * @param resource what to close
+   */
+  void closeLast(String name, AutoCloseable resource);
 
   /**
    * {@link #addShutdownTask(String, Duration, ShutdownTask)} with {@link #DEFAULT_TASK_TIMEOUT}.
@@ -112,6 +168,15 @@ public interface Lifecycle {
    * same delay.
    */
   void preStop();
+
+  /**
+   * Starts {@link #preStop()} on a thread of its own, unless it has already started, and returns
+   * at once. The stage completes when the pre-stop delay is over; servers use it to answer a
+   * {@code preStop} HTTP hook without holding one of their threads for the whole delay.
+   *
+   * @return completes (normally) when the pre-stop delay is over
+   */
+  CompletionStage<Void> preStopAsync();
 
   /**
    * Runs the whole sequence, or the rest of it, and returns its summary. Concurrent and repeated
@@ -181,6 +246,41 @@ public interface Lifecycle {
       return this;
     }
 
+    /**
+     * Reads the settings from {@link System#getProperties()} and {@link System#getenv()}; see
+     * {@link #configure(Map, Map)}.
+     *
+     * @throws IllegalArgumentException naming the setting and its value, if a value is invalid
+     */
+    public Builder fromEnvironment() {
+      return configure(Settings.systemProperties(), System.getenv());
+    }
+
+    /**
+     * Reads the settings {@value Lifecycle#PRE_STOP_DELAY_PROPERTY}, {@value
+     * Lifecycle#DRAIN_TIMEOUT_PROPERTY}, {@value Lifecycle#GRACE_PERIOD_PROPERTY} and {@value
+     * Lifecycle#SAFETY_MARGIN_PROPERTY} from {@code
+     * systemProperties}, or else from {@code environment} under the upper-case name with
+     * underscores ({@code PROBEKIT_SHUTDOWN_PRE_STOP_DELAY}): a system property wins over an
+     * environment variable. Values are durations with a unit, such as {@code 500ms}, {@code 5s},
+     * {@code 1m} (or ISO-8601, {@code PT5S}); {@code 0} is allowed. A setting found overrides what
+     * was set in code before this call; a setter called after it wins over it.
+     *
+     * @param systemProperties system properties, such as {@link System#getProperties()}
+     * @param environment environment variables, such as {@link System#getenv()}
+     * @throws IllegalArgumentException naming the setting and its value, if a value is invalid:
+     *     fail at start-up rather than drain with a surprise
+     */
+    public Builder configure(Map<String, String> systemProperties, Map<String, String> environment) {
+      Objects.requireNonNull(systemProperties, "systemProperties");
+      Objects.requireNonNull(environment, "environment");
+      Settings.duration(PRE_STOP_DELAY_PROPERTY, systemProperties, environment, this::preStopDelay);
+      Settings.duration(DRAIN_TIMEOUT_PROPERTY, systemProperties, environment, this::drainTimeout);
+      Settings.duration(GRACE_PERIOD_PROPERTY, systemProperties, environment, this::gracePeriod);
+      Settings.duration(SAFETY_MARGIN_PROPERTY, systemProperties, environment, this::safetyMargin);
+      return this;
+    }
+
     /** The tracker adapters count into; default a new one. */
     public Builder inflight(InflightTracker inflight) {
       this.inflight = Objects.requireNonNull(inflight, "inflight");
@@ -211,7 +311,15 @@ public interface Lifecycle {
     public Lifecycle build() {
       if (safetyMargin.compareTo(gracePeriod) >= 0) {
         throw new IllegalArgumentException(
-            "safetyMargin: " + safetyMargin + " (expected: < gracePeriod " + gracePeriod + ")");
+            "safetyMargin ("
+                + SAFETY_MARGIN_PROPERTY
+                + "): "
+                + Durations.format(safetyMargin)
+                + " (expected: < gracePeriod ("
+                + GRACE_PERIOD_PROPERTY
+                + ") "
+                + Durations.format(gracePeriod)
+                + ")");
       }
       return new DefaultLifecycle(this);
     }

@@ -132,6 +132,13 @@ public final class ProbeEndpoints {
    * @param request the request
    */
   public ProbeResponse handle(ProbeRequest request) {
+    ProbeResponse response = respond(request);
+    // Every answer to a HEAD, errors included, is the body-less variant, so adapters only ever
+    // call writeBody and never decide themselves whether a body goes out.
+    return "HEAD".equals(request.method()) ? response.forHead() : response;
+  }
+
+  private ProbeResponse respond(ProbeRequest request) {
     String path = request.rawPath();
     if (path == null) {
       return NOT_FOUND;
@@ -167,7 +174,7 @@ public final class ProbeEndpoints {
     } catch (IllegalArgumentException e) {
       return BAD_QUERY;
     }
-    boolean details = detailsPolicy.allows(request);
+    boolean details = detailsAllowed(request);
     ProbeResponse response;
     if (single) {
       String name;
@@ -178,13 +185,22 @@ public final class ProbeEndpoints {
       }
       CheckState state = snapshot.check(name).orElse(null);
       if (state == null) {
-        return head ? CHECK_NOT_FOUND.forHead() : CHECK_NOT_FOUND;
+        return CHECK_NOT_FOUND;
       }
       response = ResponseRenderer.renderCheck(snapshot, state, parsed, details);
     } else {
       response = ResponseRenderer.renderProbe(snapshot, parsed, details);
     }
-    return head ? response.forHead() : response;
+    return response;
+  }
+
+  /** Asks the policy; a policy that throws withholds details rather than failing the probe. */
+  private boolean detailsAllowed(ProbeRequest request) {
+    try {
+      return detailsPolicy.allows(request);
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** Index into {@link #paths} of the view {@code rawPath} addresses, or -1. */

@@ -2,6 +2,7 @@ package dev.probekit.core;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
@@ -138,6 +139,15 @@ public final class ProbeResponse {
     if (!headRequest) {
       out.write(body, 0, body.length);
     }
+  }
+
+  /**
+   * A read-only view of the body (empty for HEAD), without copying: for servers that write a
+   * {@link ByteBuffer}, such as Netty's {@code Unpooled.wrappedBuffer}. Each call returns a new
+   * view, so its position and limit belong to the caller.
+   */
+  public ByteBuffer bodyBuffer() {
+    return ByteBuffer.wrap(body, 0, bodyLength()).asReadOnlyBuffer();
   }
 
   /** A copy of the body bytes (empty for HEAD). */

@@ -34,7 +34,7 @@ public final class ShutdownSummary {
    *
    * @param phaseDurations how long each phase that ran took
    * @param total the whole sequence's duration
-   * @param requestsDrained requests in flight when the drain began that finished in time
+   * @param requestsDrained requests that finished between stop-accepting and the drain deadline
    * @param requestsAbandoned requests still in flight at the drain deadline
    * @param failedTasks names of the shutdown tasks that threw or timed out
    */
@@ -65,7 +65,7 @@ public final class ShutdownSummary {
     return total;
   }
 
-  /** Requests in flight when the drain began that finished before its deadline. */
+  /** Requests that finished after the servers began to stop accepting, before the drain deadline. */
   public long requestsDrained() {
     return requestsDrained;
   }

@@ -66,6 +66,26 @@ abstract class MalformedRequestFuzzTest {
   }
 
   /**
+   * Statuses the server (a servlet container, say) answers by itself at the protocol level, before
+   * any Probekit code runs, such as 505 for an unsupported HTTP version, 501 for an unknown
+   * transfer coding or 426 for an upgrade it refuses. Probekit never answers them ({@code
+   * ProbeEndpoints} answers only the allowed set), so they are accepted, counted and printed as
+   * the server's own. None by default.
+   */
+  protected Set<Integer> protocolStatuses() {
+    return Set.of();
+  }
+
+  /**
+   * Whether the server answers a request line it cannot parse up to a valid {@code HTTP/1.x}
+   * version the HTTP/0.9 way: a body without a status line (Tomcat does). Such answers are still
+   * checked for leaks.
+   */
+  protected boolean answersHttp09() {
+    return false;
+  }
+
+  /**
    * A fixed answer of the server itself to some malformed input.
    *
    * @param label for the summary
@@ -120,7 +140,7 @@ abstract class MalformedRequestFuzzTest {
                     && failures.size() < 20) {
                   MalformedRequests.Request request = generator.next(index);
                   RawHttp.Exchange exchange = RawHttp.send(address, request.bytes(), 3000);
-                  String problem = judge(exchange, knownRejections(), outcomes);
+                  String problem = judge(exchange, outcomes);
                   if (problem != null) {
                     failures.add(
                         "client seed " + clientSeed + " request " + index + " (" + request.kind() + "): "
@@ -165,14 +185,17 @@ abstract class MalformedRequestFuzzTest {
   }
 
   /** Null when the exchange is acceptable, else what is wrong with it. */
-  static String judge(
-      RawHttp.Exchange exchange, List<KnownRejection> known, Map<String, LongAdder> outcomes) {
+  private String judge(RawHttp.Exchange exchange, Map<String, LongAdder> outcomes) {
     if (exchange.timedOut()) {
       return "neither answered nor closed the connection in time";
     }
     if (exchange.statuses().isEmpty() && !exchange.text().isEmpty()) {
-      return "answered something that is not HTTP";
+      if (!answersHttp09()) {
+        return "answered something that is not HTTP";
+      }
+      outcomes.computeIfAbsent("protocol:http0.9", k -> new LongAdder()).increment();
     }
+    List<KnownRejection> known = knownRejections();
     // Take the server's own documented rejections out before judging the rest.
     String text = exchange.text();
     List<Integer> statuses = new ArrayList<>(exchange.statuses());
@@ -185,6 +208,10 @@ abstract class MalformedRequestFuzzTest {
       }
     }
     for (int status : statuses) {
+      if (protocolStatuses().contains(status)) {
+        outcomes.computeIfAbsent("protocol:" + status, k -> new LongAdder()).increment();
+        continue;
+      }
       if (!ALLOWED.contains(status) && !INTERIM.contains(status)) {
         return "status " + status;
       }

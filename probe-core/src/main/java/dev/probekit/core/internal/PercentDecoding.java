@@ -26,8 +26,8 @@ public final class PercentDecoding {
         if (i + 2 >= raw.length()) {
           throw new IllegalArgumentException("truncated percent escape");
         }
-        int hi = Character.digit(raw.charAt(i + 1), 16);
-        int lo = Character.digit(raw.charAt(i + 2), 16);
+        int hi = hexDigit(raw.charAt(i + 1));
+        int lo = hexDigit(raw.charAt(i + 2));
         if (hi < 0 || lo < 0) {
           throw new IllegalArgumentException("invalid percent escape");
         }
@@ -38,8 +38,15 @@ public final class PercentDecoding {
       } else if (c < 0x80) {
         bytes.write(c);
       } else {
-        byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        // Literal non-ASCII (some servers hand over decoded or raw UTF-8 text): re-encode whole
+        // code points, so a surrogate pair stays one character instead of becoming two '?'.
+        int codePoint = raw.codePointAt(i);
+        if (Character.isSurrogate(c) && Character.charCount(codePoint) == 1) {
+          throw new IllegalArgumentException("unpaired surrogate");
+        }
+        byte[] encoded = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
         bytes.write(encoded, 0, encoded.length);
+        i += Character.charCount(codePoint) - 1;
       }
     }
     try {
@@ -52,5 +59,19 @@ public final class PercentDecoding {
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("percent escapes are not UTF-8", e);
     }
+  }
+
+  /** The value of an ASCII hex digit, or -1; Character.digit would also accept non-ASCII digits. */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 }

@@ -1,0 +1,125 @@
+package dev.probekit.benchmarks.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.probekit.core.CheckOptions;
+import dev.probekit.core.CheckResult;
+import dev.probekit.core.Health;
+import dev.probekit.core.Probe;
+import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.ProbeServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The built-in {@link ProbeServer} (JDK {@code com.sun.net.httpserver}, its default 2 threads),
+ * against a JDK {@code HttpServer} built the same way (same backlog, same 2-thread pool) that
+ * answers a constant {@code ok} with the same headers.
+ */
+final class BuiltInStack implements Stack {
+  private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
+
+  private final Health health;
+  private final ProbeServer probeServer;
+  private final HttpServer okServer;
+  private final ExecutorService okExecutor;
+
+  BuiltInStack() {
+    health = readyHealth();
+    probeServer =
+        ProbeServer.builder(ProbeEndpoints.of(health))
+            .port(0)
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .start();
+    okExecutor = fixedPool(ProbeServer.DEFAULT_THREADS);
+    okServer = constantOkServer(okExecutor);
+  }
+
+  /** A Health with one instant READINESS check, waited on until it is UP. */
+  static Health readyHealth() {
+    Health health = Health.builder().build();
+    health.register("fast", CheckResult::up, CheckOptions.of(Probe.READINESS));
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!health.snapshot(Probe.READINESS).isUp()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("readiness not UP");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+    return health;
+  }
+
+  static ExecutorService fixedPool(int threads) {
+    return new ThreadPoolExecutor(
+        threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+  }
+
+  /** A JDK HttpServer like ProbeServer's (backlog 64) answering {@code ok} at every path. */
+  static HttpServer constantOkServer(ExecutorService executor) {
+    try {
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+      server.setExecutor(executor);
+      server.createContext("/", BuiltInStack::answerOk);
+      server.start();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void answerOk(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+      exchange.getResponseHeaders().set("Cache-Control", "no-store");
+      exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+      exchange.sendResponseHeaders(200, OK.length);
+      try (OutputStream body = exchange.getResponseBody()) {
+        body.write(OK);
+      }
+    }
+  }
+
+  @Override
+  public String name() {
+    return "built-in ProbeServer (JDK httpserver)";
+  }
+
+  @Override
+  public InetSocketAddress probeAddress() {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), probeServer.port());
+  }
+
+  @Override
+  public String probePath() {
+    return "/readyz";
+  }
+
+  @Override
+  public InetSocketAddress okAddress() {
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), okServer.getAddress().getPort());
+  }
+
+  @Override
+  public String okPath() {
+    return "/ok";
+  }
+
+  @Override
+  public void close() {
+    probeServer.close();
+    okServer.stop(0);
+    okExecutor.shutdownNow();
+    health.close();
+  }
+}

@@ -1,0 +1,28 @@
+package dev.probekit.benchmarks.http;
+
+import java.net.InetSocketAddress;
+
+/**
+ * An application whose request workers are all busy on slow requests, with Probekit's probe
+ * served where that stack serves it. {@link #slowAddress()} is what the saturating clients hit;
+ * {@link #appOkAddress()} is a trivial endpoint on the application's own workers, measured for
+ * contrast (what a health endpoint on the saturated pool would see).
+ */
+interface OverloadScenario extends AutoCloseable {
+  String name();
+
+  /** How many request workers the application has. */
+  int workers();
+
+  InetSocketAddress slowAddress();
+
+  InetSocketAddress probeAddress();
+
+  InetSocketAddress appOkAddress();
+
+  /** Whether every worker is busy right now (sampled during the run to prove saturation). */
+  boolean allWorkersBusy();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,388 @@
+package dev.probekit.examples;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.probekit.core.CheckOptions;
+import dev.probekit.core.CheckResult;
+import dev.probekit.core.DependencyWaitException;
+import dev.probekit.core.DetailsPolicy;
+import dev.probekit.core.Health;
+import dev.probekit.core.HealthCheck;
+import dev.probekit.core.InflightTracker;
+import dev.probekit.core.Lifecycle;
+import dev.probekit.core.Probe;
+import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.ProbeServer;
+import dev.probekit.core.Waits;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The demo service of the README's quick start: a small application HTTP server next to the
+ * built-in probe server, wired to a {@link Lifecycle} that drains on SIGTERM.
+ *
+ * <pre>
+ *   start ──> probe server (/livez UP, /startupz DOWN) ──> wait for the dependency (Waits.tcp)
+ *         ──> application server ──> /startupz UP, /readyz UP ──> serve
+ *   SIGTERM ──> /readyz 503 ──> pre-stop delay (Connection: close) ──> stop accepting
+ *           ──> drain in-flight requests ──> shutdown tasks ──> probe server ──> summary, exit 0
+ * </pre>
+ *
+ * <p>Settings (system property, or the environment variable in capitals with underscores):
+ * {@code probekit.demo.port} (8080), {@code probekit.probe.port} (8081), 0 for a random port;
+ * {@code probekit.demo.drain} (true; false makes SIGTERM exit at once, for comparison);
+ * {@code probekit.demo.dependency-delay} (1s), {@code probekit.demo.wait-deadline} (30s),
+ * {@code probekit.demo.details} (never or always), {@code probekit.demo.threads} (16), and the
+ * library's {@code probekit.shutdown.*} timings.
+ */
+public final class DemoService {
+  /** Upper bound of {@code /work?ms=N}, so a typo cannot hold a thread for hours. */
+  private static final long MAX_WORK_MILLIS = 60_000;
+
+  private final DemoConfig config;
+  private final Health health;
+  private final Lifecycle lifecycle;
+  private final SimulatedDependency dependency;
+  private final AtomicBoolean appStarted = new AtomicBoolean();
+  private final AtomicInteger working = new AtomicInteger();
+  /** {@code /work} requests of a second or more in progress: the ones a drain must wait for. */
+  private final AtomicInteger workingSlow = new AtomicInteger();
+  private ProbeServer probeServer;
+  private HttpServer appServer;
+
+  private DemoService(DemoConfig config, Lifecycle.Builder lifecycleBuilder, Health health) {
+    this.config = config;
+    this.health = health;
+    this.lifecycle = lifecycleBuilder.build();
+    this.dependency = new SimulatedDependency();
+  }
+
+  /**
+   * Starts the demo and returns; the servers' threads keep the JVM running until SIGTERM/SIGINT.
+   *
+   * @param args ignored; settings come from system properties and the environment
+   */
+  public static void main(String[] args) throws Exception {
+    Map<String, String> sys = systemProperties();
+    Map<String, String> env = System.getenv();
+    DemoConfig config;
+    Lifecycle.Builder lifecycleBuilder;
+    Health health = Health.builder().build();
+    try {
+      config = DemoConfig.from(sys, env);
+      lifecycleBuilder = Lifecycle.builder(health).configure(sys, env);
+    } catch (IllegalArgumentException e) {
+      System.err.println("probekit-demo: invalid setting: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    DemoService demo;
+    try {
+      demo = new DemoService(config, lifecycleBuilder, health);
+    } catch (IllegalArgumentException e) {
+      System.err.println("probekit-demo: invalid setting: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    demo.run();
+  }
+
+  private void run() throws IOException, InterruptedException {
+    registerChecks();
+
+    ProbeEndpoints endpoints =
+        ProbeEndpoints.builder(health)
+            .detailsPolicy(config.details ? DetailsPolicy.always() : DetailsPolicy.never())
+            .build();
+    // Registered first so that, shutdown tasks running last-registered-first, these run last.
+    lifecycle.addShutdownTask("health", health::close);
+    lifecycle.addShutdownTask("dependency", dependency::close);
+    probeServer =
+        ProbeServer.builder(endpoints)
+            .port(config.probePort)
+            .lifecycle(lifecycle)
+            .preStop("/prestop", lifecycle)
+            .start();
+    println("probekit-demo ports probe=" + probeServer.port());
+
+    if (config.drain) {
+      lifecycle.installSignalHandler();
+    } else {
+      println(
+          "probekit-demo: graceful drain is OFF ("
+              + DemoConfig.DRAIN
+              + "=false): SIGTERM stops the JVM at once and in-flight requests are lost");
+    }
+
+    // The dependency comes up a little later, as a database does in a fresh environment.
+    dependency.openAfter(config.dependencyDelay.toMillis());
+    Waits waits =
+        Waits.builder()
+            .add(Waits.tcp("127.0.0.1", dependency.port()).named("dependency"))
+            .deadline(config.waitDeadline)
+            .attemptTimeoutMillis(500)
+            .health(health)
+            .lifecycle(lifecycle)
+            .build();
+    try {
+      waits.await();
+    } catch (DependencyWaitException e) {
+      if (e.aborted()) {
+        // SIGTERM during start-up: the signal handler is running the stop steps and will exit.
+        return;
+      }
+      System.err.println("probekit-demo: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+
+    startAppServer();
+    appStarted.set(true);
+    int app = appServer.getAddress().getPort();
+    int probe = probeServer.port();
+    println("probekit-demo ports app=" + app + " probe=" + probe);
+    println(
+        String.join(
+            System.lineSeparator(),
+            "Try:",
+            "  curl -i http://localhost:" + app + "/",
+            "  curl -i 'http://localhost:" + app + "/work?ms=2000'",
+            "  curl -i -X POST http://localhost:" + app + "/dependency/down   (then /dependency/up)",
+            "  curl -i 'http://localhost:" + probe + "/readyz?verbose'",
+            "  curl -i http://localhost:" + probe + "/livez     /startupz     /healthz",
+            "Ctrl-C or kill -TERM " + ProcessHandle.current().pid() + " drains and exits 0."));
+  }
+
+  private void registerChecks() {
+    // Liveness: only what this process controls. A deadlock means it can no longer make progress.
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    health.register(
+        "deadlocks",
+        () -> {
+          long[] ids = threads.findDeadlockedThreads();
+          return ids == null
+              ? CheckResult.up()
+              : CheckResult.down(ids.length + " deadlocked threads").withDetail("threads", ids.length);
+        },
+        CheckOptions.builder(Probe.LIVENESS).interval(Duration.ofSeconds(5)).build());
+    // Readiness: does the dependency answer? A real round trip, like a database ping.
+    health.register(
+        "dependency",
+        HealthCheck.remote(
+            () -> dependency.ping(500) ? CheckResult.up() : CheckResult.down("dependency answered -DOWN")),
+        CheckOptions.builder(Probe.READINESS)
+            .interval(Duration.ofSeconds(1))
+            .timeout(Duration.ofSeconds(1))
+            .build());
+    // Startup: the application server is up (the dependency wait adds its own startup check).
+    // Also on readiness: a balancer that does not know startup probes must not send traffic
+    // before the server exists.
+    health.register(
+        "app-server",
+        () -> appStarted.get() ? CheckResult.up() : CheckResult.down("application server not started"),
+        CheckOptions.builder(Probe.STARTUP, Probe.READINESS).interval(Duration.ofMillis(250)).build());
+  }
+
+  private void startAppServer() throws IOException {
+    InflightTracker inflight = lifecycle.inflight();
+    ThreadPoolExecutor workers =
+        new ThreadPoolExecutor(
+            config.threads,
+            config.threads,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> new Thread(r, "demo-app"));
+    appServer = HttpServer.create(new InetSocketAddress(config.appPort), 128);
+    // Count each exchange from the moment the server hands it to a worker, queue time included,
+    // until its handler returns (the response is complete then): the drain must not end while
+    // a request is queued behind busy workers.
+    Executor counting =
+        task -> {
+          inflight.enter();
+          try {
+            workers.execute(
+                () -> {
+                  try {
+                    task.run();
+                  } finally {
+                    inflight.exit();
+                  }
+                });
+          } catch (RuntimeException e) {
+            inflight.exit();
+            throw e;
+          }
+        };
+    appServer.setExecutor(counting);
+    appServer.createContext("/", this::handle);
+    appServer.start();
+
+    // Stop accepting: HttpServer.stop closes the listener at once, then waits for the exchanges
+    // in progress, so it runs on its own thread while the lifecycle drains. After the drain,
+    // stop(0) ends that wait and closes the idle keep-alive connections.
+    AtomicReference<Thread> stopper = new AtomicReference<>();
+    long stopWaitSeconds = Math.max(1, lifecycle.drainTimeout().toSeconds() + 1);
+    lifecycle.onStopAccepting(
+        "app-server",
+        () -> {
+          Thread t = new Thread(() -> appServer.stop((int) stopWaitSeconds), "demo-app-stop");
+          t.setDaemon(true);
+          stopper.set(t);
+          t.start();
+        });
+    lifecycle.addShutdownTask(
+        "app-server",
+        () -> {
+          appServer.stop(0);
+          Thread t = stopper.get();
+          if (t != null) {
+            t.join();
+          }
+          workers.shutdown();
+        });
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try {
+      route(exchange);
+    } catch (RuntimeException e) {
+      // Answer rather than let the server drop the connection without a response.
+      System.err.println("probekit-demo: " + exchange.getRequestURI() + " failed: " + e);
+      respond(exchange, 500, "internal error\n");
+      exchange.close();
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    try (exchange; InputStream body = exchange.getRequestBody()) {
+      body.readAllBytes();
+      String method = exchange.getRequestMethod();
+      String path = exchange.getRequestURI().getPath();
+      switch (path) {
+        case "/":
+          if (!requireMethod(exchange, method, "GET")) {
+            return;
+          }
+          respond(exchange, 200, "hello from probekit-demo\n");
+          return;
+        case "/work":
+          if (!requireMethod(exchange, method, "GET")) {
+            return;
+          }
+          work(exchange);
+          return;
+        case "/dependency/down":
+        case "/dependency/up":
+          if (!requireMethod(exchange, method, "POST")) {
+            return;
+          }
+          boolean up = path.endsWith("/up");
+          dependency.set(up);
+          respond(exchange, 200, "dependency " + (up ? "up" : "down") + "; watch /readyz\n");
+          return;
+        case "/stats":
+          InflightTracker inflight = lifecycle.inflight();
+          respond(
+              exchange,
+              200,
+              "inflight="
+                  + inflight.current()
+                  + " work="
+                  + working.get()
+                  + " slow="
+                  + workingSlow.get()
+                  + " started="
+                  + inflight.started()
+                  + "\n");
+          return;
+        default:
+          respond(exchange, 404, "not found\n");
+      }
+    }
+  }
+
+  private void work(HttpExchange exchange) throws IOException {
+    String query = exchange.getRequestURI().getRawQuery();
+    long ms = -1;
+    if (query != null && query.startsWith("ms=")) {
+      try {
+        ms = Long.parseLong(query.substring(3));
+      } catch (NumberFormatException e) {
+        ms = -1; // answered 400 below
+      }
+    }
+    if (ms < 0 || ms > MAX_WORK_MILLIS) {
+      respond(exchange, 400, "expected ?ms=0.." + MAX_WORK_MILLIS + "\n");
+      return;
+    }
+    boolean slow = ms >= 1000;
+    working.incrementAndGet();
+    if (slow) {
+      workingSlow.incrementAndGet();
+    }
+    try {
+      Thread.sleep(ms); // the "work": a slow request for drain experiments
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      respond(exchange, 503, "interrupted\n");
+      return;
+    } finally {
+      working.decrementAndGet();
+      if (slow) {
+        workingSlow.decrementAndGet();
+      }
+    }
+    respond(exchange, 200, "worked " + ms + " ms\n");
+  }
+
+  private boolean requireMethod(HttpExchange exchange, String method, String expected)
+      throws IOException {
+    if (expected.equals(method)) {
+      return true;
+    }
+    exchange.getResponseHeaders().set("Allow", expected);
+    respond(exchange, 405, "method not allowed\n");
+    return false;
+  }
+
+  private void respond(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    if (lifecycle.isDraining()) {
+      // Keep-alive clients move to other pods now, not when we stop accepting.
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+
+  private static Map<String, String> systemProperties() {
+    Properties properties = System.getProperties();
+    Map<String, String> copy = new HashMap<>();
+    for (String name : properties.stringPropertyNames()) {
+      copy.put(name, properties.getProperty(name));
+    }
+    return copy;
+  }
+
+  private static void println(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+}

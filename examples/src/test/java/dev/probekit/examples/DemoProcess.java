@@ -1,0 +1,142 @@
+package dev.probekit.examples;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The demo jar running in a child JVM, its output (stdout and stderr) going to a file.
+ *
+ * <p>A file rather than a pipe: {@link Process#destroy()} closes the parent's end of the child's
+ * pipes, so whatever the child prints while it drains would be lost.
+ */
+final class DemoProcess implements AutoCloseable {
+  private static final Pattern PORTS = Pattern.compile("probekit-demo ports app=(\\d+) probe=(\\d+)");
+  private static final Pattern PROBE_PORT = Pattern.compile("probekit-demo ports probe=(\\d+)");
+
+  final Process process;
+  private final Path log;
+  private volatile int appPort = -1;
+  private volatile int probePort = -1;
+
+  private DemoProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /**
+   * Starts the demo jar on random ports, with short drain timings unless {@code settings}
+   * override them.
+   *
+   * @param settings more {@code -Dkey=value} options
+   */
+  static DemoProcess start(String... settings) throws IOException {
+    Path jar = Path.of(System.getProperty("probekit.demo.jar", "target/probekit-demo.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("demo jar not built: " + jar.toAbsolutePath() + " (run mvn package first)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(
+        List.of(
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Xmx128m",
+            "-Dprobekit.demo.port=0",
+            "-Dprobekit.probe.port=0",
+            "-Dprobekit.demo.dependency-delay=200ms",
+            "-Dprobekit.shutdown.pre-stop-delay=1s",
+            "-Dprobekit.shutdown.drain-timeout=5s",
+            "-Dprobekit.shutdown.grace-period=8s"));
+    // Later -D options win in the JVM, so callers can override the defaults above.
+    command.addAll(Arrays.asList(settings));
+    command.add("-jar");
+    command.add(jar.toString());
+    Path log = Files.createTempFile("probekit-demo-", ".log");
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new DemoProcess(process, log);
+  }
+
+  /** Waits until the demo printed both ports (it is then serving). */
+  DemoProcess awaitStarted() {
+    await("demo start-up").atMost(Duration.ofSeconds(30)).until(() -> aliveOrFail() && parsePorts() && appPort > 0);
+    return this;
+  }
+
+  /** Waits until the demo printed its probe port (before its dependency wait). */
+  DemoProcess awaitProbePort() {
+    await("probe port").atMost(Duration.ofSeconds(30)).until(() -> aliveOrFail() && parsePorts() && probePort > 0);
+    return this;
+  }
+
+  private boolean parsePorts() {
+    for (String line : lines()) {
+      Matcher m = PORTS.matcher(line);
+      if (m.find()) {
+        appPort = Integer.parseInt(m.group(1));
+        probePort = Integer.parseInt(m.group(2));
+      }
+      Matcher p = PROBE_PORT.matcher(line);
+      if (p.find()) {
+        probePort = Integer.parseInt(p.group(1));
+      }
+    }
+    return true;
+  }
+
+  private boolean aliveOrFail() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException("demo exited with " + process.exitValue() + ":\n" + output());
+    }
+    return true;
+  }
+
+  int appPort() {
+    return appPort;
+  }
+
+  int probePort() {
+    return probePort;
+  }
+
+  private List<String> lines() {
+    try {
+      return Files.readAllLines(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Everything the child has printed so far. */
+  String output() {
+    return String.join("\n", lines());
+  }
+
+  /** How many printed lines contain {@code fragment}. */
+  long count(String fragment) {
+    return lines().stream().filter(l -> l.contains(fragment)).count();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.probekit.core;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One dependency a service waits for at start-up: a database, a broker, another service. {@link
+ * Waits} retries its {@link #attempt(Duration)} with backoff until it succeeds or the deadline
+ * passes.
+ *
+ * <p>Built by {@link Waits#tcp(String, int)}, {@link Waits#http(String)}, {@link
+ * Waits#jdbc(String, String, String)} and {@link Waits#of(String, java.util.concurrent.Callable)},
+ * or implemented directly. Implementations must be thread-safe: attempts run on the waits'
+ * executor, one at a time per dependency.
+ *
+ * <pre>{@code
+ * DependencyWait db = Waits.tcp("db", 5432).named("postgres").withAttemptTimeout(Duration.ofSeconds(1));
+ * }</pre>
+ */
+public interface DependencyWait {
+
+  /**
+   * The name used in logs, in error messages and in the wait's check ({@code wait-<name>} on
+   * {@code /startupz}); unique among the dependencies of one {@link Waits}.
+   */
+  String name();
+
+  /**
+   * What is awaited, for logs and messages, such as {@code "tcp db:5432"}; never holds a secret.
+   */
+  String description();
+
+  /**
+   * Tries the dependency once, returning normally when it is available.
+   *
+   * @param timeout how long this attempt may take; the attempt is interrupted after it
+   * @throws Exception why the dependency is not available yet; its class and message become the
+   *     wait's "last error"
+   */
+  void attempt(Duration timeout) throws Exception;
+
+  /**
+   * This dependency's own attempt timeout, overriding {@link Waits.Builder#attemptTimeout(Duration)};
+   * empty by default.
+   */
+  default Optional<Duration> attemptTimeout() {
+    return Optional.empty();
+  }
+
+  /**
+   * The same dependency under another name.
+   *
+   * @param name the new name, not blank
+   */
+  default DependencyWait named(String name) {
+    return SimpleDependencyWait.copy(this, name, attemptTimeout().orElse(null));
+  }
+
+  /**
+   * The same dependency with its own attempt timeout.
+   *
+   * @param timeout how long one attempt may take, &gt; 0
+   */
+  default DependencyWait withAttemptTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+    }
+    return SimpleDependencyWait.copy(this, name(), timeout);
+  }
+}

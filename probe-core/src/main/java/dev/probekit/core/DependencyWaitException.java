@@ -1,0 +1,34 @@
+package dev.probekit.core;
+
+import java.util.List;
+
+/**
+ * Thrown by {@link Waits#await()} when dependencies were still unavailable at the deadline, or
+ * when the waits were aborted because the service started shutting down. The message names every
+ * unmet dependency with its attempts and last error; callers usually log it and exit non-zero.
+ */
+public final class DependencyWaitException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  private final List<String> unmet;
+  private final boolean aborted;
+
+  DependencyWaitException(String message, List<String> unmet, boolean aborted) {
+    super(message);
+    this.unmet = List.copyOf(unmet);
+    this.aborted = aborted;
+  }
+
+  /** The names of the dependencies that were not available. */
+  public List<String> unmet() {
+    return unmet;
+  }
+
+  /**
+   * Whether the waits were aborted (the service began shutting down, or {@link Waits#close()} was
+   * called) rather than timed out.
+   */
+  public boolean aborted() {
+    return aborted;
+  }
+}

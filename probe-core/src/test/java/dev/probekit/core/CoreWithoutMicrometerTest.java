@@ -1,0 +1,104 @@
+package dev.probekit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Proves that probe-core runs without its optional Micrometer dependency, like Micrometer's own
+ * {@code MissingHdrHistogramTest}: once in a child JVM whose classpath leaves it out, and once by
+ * reading every compiled class for references to it.
+ */
+class CoreWithoutMicrometerTest {
+
+  @Test
+  void coreRunsEndToEndInAJvmWithoutMicrometer(@TempDir Path dir) throws Exception {
+    List<String> classpath =
+        ForkedJvm.testClasspath(
+            entry -> {
+              String name = entry.getFileName().toString();
+              return name.equals("classes")
+                  || name.equals("test-classes")
+                  || name.startsWith("slf4j-api-")
+                  || name.startsWith("jackson-core-");
+            });
+    assertThat(classpath).hasSize(4).noneMatch(entry -> entry.contains("micrometer"));
+
+    Path classLog = dir.resolve("classes.log");
+    ForkedJvm.Result result =
+        ForkedJvm.run(
+            classpath,
+            List.of("-Xmx64m", "-Xlog:class+load=info:file=" + classLog),
+            CoreWithoutMicrometerMain.class,
+            60);
+
+    assertThat(result.exitCode).as("%s", result).isZero();
+    assertThat(result.output)
+        .contains("STEP micrometer-absent")
+        .contains("STEP checks-up [deadlocks, loop, heap, disk, tcp, self]")
+        .contains("STEP served 200 ok")
+        .contains("STEP shutdown SHUTDOWN_TASKS")
+        .contains("CORE-WITHOUT-MICROMETER-OK");
+    // Nothing on the way touched the binder, so nothing ever asked for Micrometer.
+    String loaded = Files.readString(classLog);
+    assertThat(loaded)
+        .contains("dev.probekit.core.DefaultHealth")
+        .contains("dev.probekit.core.HttpCheck")
+        .doesNotContain("dev.probekit.core.ProbeMetrics")
+        .doesNotContain("io.micrometer");
+  }
+
+  @Test
+  void onlyProbeMetricsAndItsNestedClassesReferToMicrometer() throws IOException {
+    Path classes = Paths.get("target", "classes");
+    byte[] needle = "io/micrometer/".getBytes(StandardCharsets.US_ASCII);
+    List<String> referring;
+    List<String> all;
+    try (Stream<Path> files = Files.walk(classes)) {
+      all =
+          files
+              .filter(p -> p.toString().endsWith(".class"))
+              .map(p -> classes.relativize(p).toString().replace('\\', '/'))
+              .collect(Collectors.toList());
+    }
+    referring =
+        all.stream()
+            .filter(name -> contains(read(classes.resolve(name)), needle))
+            .collect(Collectors.toList());
+
+    assertThat(all).hasSizeGreaterThan(30);
+    assertThat(referring)
+        .contains("dev/probekit/core/ProbeMetrics.class")
+        .allMatch(name -> name.startsWith("dev/probekit/core/ProbeMetrics"), "is ProbeMetrics");
+  }
+
+  private static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new AssertionError(file.toString(), e);
+    }
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,209 @@
+package dev.probekit.netty;
+
+import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.ProbeServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The probe contract on its own port, served by Netty with a minimal pipeline ({@code
+ * HttpServerCodec}, {@link ProbeHandler}, and a 404 for everything else), for services that want
+ * probes off their main port without the JDK server of {@link ProbeServer}.
+ *
+ * <pre>{@code
+ * NettyProbeServer probes = NettyProbeServer.builder(endpoints).port(8081).start();
+ * lifecycle.addShutdownTask("probe-server", probes::close); // register first: it then closes last
+ * }</pre>
+ *
+ * <p>By default it runs on its own single event loop thread, so probes answer however busy the
+ * application's loops are; {@link Builder#eventLoopGroup(EventLoopGroup)} shares an existing group
+ * instead. Keep it open through the drain (close it last): the kubelet keeps probing liveness while
+ * the pod drains.
+ */
+public final class NettyProbeServer implements AutoCloseable {
+  /** Default port: {@value}, as {@link ProbeServer#DEFAULT_PORT}. */
+  public static final int DEFAULT_PORT = ProbeServer.DEFAULT_PORT;
+
+  /** Longest request line accepted by the codec: room for a 2 KiB path and a 2 KiB query. */
+  private static final int MAX_INITIAL_LINE_LENGTH = 8192;
+
+  private final ProbeEndpoints endpoints;
+  private final EventLoopGroup group;
+  private final boolean ownsGroup;
+  private final Channel serverChannel;
+  private final ChannelGroup connections;
+  private volatile boolean closed;
+
+  private NettyProbeServer(Builder b) {
+    this.endpoints = b.endpoints;
+    this.ownsGroup = b.group == null;
+    this.group =
+        ownsGroup
+            ? new MultiThreadIoEventLoopGroup(
+                1,
+                new DefaultThreadFactory("probekit-netty-probes", true),
+                NioIoHandler.newFactory())
+            : b.group;
+    this.connections =
+        new DefaultChannelGroup("probekit-probe-connections", GlobalEventExecutor.INSTANCE);
+    BooleanSupplier closeConnections = b.closeConnections;
+    FallbackHandler fallback = new FallbackHandler();
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    connections.add(ch);
+                    ch.pipeline()
+                        .addLast(
+                            new HttpServerCodec(
+                                new HttpDecoderConfig()
+                                    .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)))
+                        .addLast(ProbeHandler.of(endpoints, closeConnections))
+                        .addLast(fallback);
+                  }
+                });
+    InetSocketAddress address =
+        b.bindAddress == null
+            ? new InetSocketAddress(b.port)
+            : new InetSocketAddress(b.bindAddress, b.port);
+    ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      if (ownsGroup) {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      }
+      Throwable cause = bound.cause();
+      throw new UncheckedIOException(
+          "cannot start probe server on " + address,
+          cause instanceof IOException ? (IOException) cause : new IOException(cause));
+    }
+    this.serverChannel = bound.channel();
+  }
+
+  /**
+   * A builder for a server of {@code endpoints}.
+   *
+   * @param endpoints the contract to serve
+   */
+  public static Builder builder(ProbeEndpoints endpoints) {
+    return new Builder(endpoints);
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return address().getPort();
+  }
+
+  /** The address actually bound. */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** The endpoints served. */
+  public ProbeEndpoints endpoints() {
+    return endpoints;
+  }
+
+  /**
+   * Stops: closes the port and every connection, and shuts down its own event loop (not a shared
+   * one), waiting at most 2 s. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    serverChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    if (ownsGroup) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NettyProbeServer{" + serverChannel.localAddress() + ", " + endpoints + '}';
+  }
+
+  /** Builds and starts a {@link NettyProbeServer}. */
+  public static final class Builder {
+    private final ProbeEndpoints endpoints;
+    private int port = DEFAULT_PORT;
+    private InetAddress bindAddress;
+    private EventLoopGroup group;
+    private BooleanSupplier closeConnections = () -> false;
+
+    Builder(ProbeEndpoints endpoints) {
+      this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+    }
+
+    /**
+     * The port; 0 picks a free one (see {@link NettyProbeServer#port()}); default {@value
+     * #DEFAULT_PORT}.
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The address to bind; default every interface. */
+    public Builder bindAddress(InetAddress bindAddress) {
+      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+      return this;
+    }
+
+    /**
+     * An existing event loop group to run on (NIO transport), which {@link #close()} leaves
+     * running; default a dedicated single-thread group of daemon threads.
+     */
+    public Builder eventLoopGroup(EventLoopGroup group) {
+      this.group = Objects.requireNonNull(group, "group");
+      return this;
+    }
+
+    /**
+     * Whether probe answers should carry {@code Connection: close}, asked per answer; pass {@code
+     * lifecycle::isDraining}. Default never.
+     */
+    public Builder closeConnections(BooleanSupplier closeConnections) {
+      this.closeConnections = Objects.requireNonNull(closeConnections, "closeConnections");
+      return this;
+    }
+
+    /**
+     * Binds and starts the server.
+     *
+     * @throws UncheckedIOException if the port cannot be bound
+     */
+    public NettyProbeServer start() {
+      return new NettyProbeServer(this);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package dev.probekit.netty;
+
+import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.ProbeResponse;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the probe contract's paths on an HTTP/1.1 pipeline, on the event loop, straight from
+ * the snapshot's pre-rendered bytes, and passes every other request through untouched.
+ *
+ * <pre>{@code
+ * ch.pipeline()
+ *     .addLast(new HttpServerCodec())
+ *     .addLast(ProbeHandler.of(endpoints, lifecycle::isDraining))
+ *     .addLast(appExecutors, new MyAppHandler());
+ * }</pre>
+ *
+ * <p>Insert it after {@code HttpServerCodec}, before or after an {@code HttpObjectAggregator}: it
+ * accepts a {@code FullHttpRequest} or an {@code HttpRequest} followed by its {@code HttpContent}
+ * parts. A probe request and its parts are consumed and released here; every other message,
+ * including the parts of an application request, is forwarded as is. Probe answers are written
+ * from this handler's context, so handlers after it (the application's, its executors, an
+ * in-flight handler) never see them, and probes are never counted as in-flight work.
+ *
+ * <p>HTTP/1.1 requires responses in request order. A probe pipelined behind an application request
+ * on the same connection is therefore answered right after that request's response is written,
+ * still on the event loop; a probe with nothing ahead of it is answered at once.
+ *
+ * <p>Connections are kept alive as the client asks (HTTP/1.1 by default, HTTP/1.0 with {@code
+ * Connection: keep-alive}). While {@code closeConnections} is true (pass {@code
+ * lifecycle::isDraining}), a probe answer that is the last outstanding response on its connection
+ * carries {@code Connection: close} and the connection is closed once it is written; requests that
+ * arrive after it are dropped, as RFC 9112 asks.
+ *
+ * <p>One instance per channel: it keeps per-connection state and is not {@code @Sharable}. All its
+ * methods run on the channel's event loop.
+ */
+public final class ProbeHandler extends ChannelDuplexHandler {
+  private static final Logger log = LoggerFactory.getLogger(ProbeHandler.class);
+  private static final ProbeResponse UNAVAILABLE = ProbeResponse.text(503, "probe unavailable");
+
+  /** Marks an application request whose final response has not been written yet. */
+  private static final Object APP_REQUEST = new Object();
+
+  private final ProbeEndpoints endpoints;
+  private final BooleanSupplier closeConnections;
+
+  /** Requests awaiting their response, oldest first: {@link #APP_REQUEST} or a {@link Queued}. */
+  private final ArrayDeque<Object> outstanding = new ArrayDeque<>(4);
+
+  private final ResponseProgress progress = new ResponseProgress();
+  /** Swallowing the content parts of a probe request already answered (or queued). */
+  private boolean discardingContent;
+  /** A response with {@code Connection: close} was written: drop whatever else arrives. */
+  private boolean closing;
+  /** Whether anything was passed on during the current read, for {@code autoRead=false}. */
+  private boolean forwardedInThisRead;
+
+  private ProbeHandler(ProbeEndpoints endpoints, BooleanSupplier closeConnections) {
+    this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+    this.closeConnections = Objects.requireNonNull(closeConnections, "closeConnections");
+  }
+
+  /**
+   * A handler for one channel that never asks clients to close.
+   *
+   * @param endpoints the contract to serve
+   */
+  public static ProbeHandler of(ProbeEndpoints endpoints) {
+    return new ProbeHandler(endpoints, () -> false);
+  }
+
+  /**
+   * A handler for one channel.
+   *
+   * @param endpoints the contract to serve
+   * @param closeConnections asked per probe answer: whether it should carry {@code Connection:
+   *     close}; pass {@code lifecycle::isDraining}
+   */
+  public static ProbeHandler of(ProbeEndpoints endpoints, BooleanSupplier closeConnections) {
+    return new ProbeHandler(endpoints, closeConnections);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpRequest) {
+      HttpRequest request = (HttpRequest) msg;
+      String path = HttpRequestView.rawPath(request.uri());
+      if (request.decoderResult().isSuccess() && endpoints.matches(path)) {
+        onProbeRequest(ctx, request, path);
+        return;
+      }
+      outstanding.addLast(APP_REQUEST);
+    } else if (discardingContent && msg instanceof HttpContent) {
+      discardContent(ctx, (HttpContent) msg);
+      return;
+    }
+    forwardedInThisRead = true;
+    ctx.fireChannelRead(msg);
+  }
+
+  private void onProbeRequest(ChannelHandlerContext ctx, HttpRequest request, String path) {
+    HttpRequestView view = HttpRequestView.of(request, path);
+    boolean complete = request instanceof LastHttpContent;
+    // A client waiting for "100 Continue" will not send the body we would have to skip, so the
+    // connection cannot be reused after our answer.
+    boolean mustClose = !complete && HttpUtil.is100ContinueExpected(request);
+    discardingContent = !complete;
+    ReferenceCountUtil.release(request);
+    if (outstanding.isEmpty()) {
+      answer(ctx, view, mustClose, true);
+    } else {
+      outstanding.addLast(new Queued(view, mustClose));
+    }
+  }
+
+  private void discardContent(ChannelHandlerContext ctx, HttpContent content) {
+    boolean failed = content.decoderResult().isFailure();
+    boolean last = content instanceof LastHttpContent;
+    content.release();
+    if (last || failed) {
+      discardingContent = false;
+    }
+    if (failed) {
+      // The decoder gives up on the connection after a malformed body: nothing more can be read.
+      closing = true;
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (!forwardedInThisRead && !ctx.channel().config().isAutoRead()) {
+      // Everything read was ours: whoever asked for this read is still waiting for a message.
+      ctx.read();
+    }
+    forwardedInThisRead = false;
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    boolean answered = progress.endsFinalResponse(msg);
+    ctx.write(msg, promise);
+    if (answered) {
+      if (outstanding.peekFirst() == APP_REQUEST) {
+        outstanding.pollFirst();
+      }
+      answerQueued(ctx);
+    }
+  }
+
+  /** Answers the probes that were waiting for the application's response ahead of them. */
+  private void answerQueued(ChannelHandlerContext ctx) {
+    boolean wrote = false;
+    while (!closing && outstanding.peekFirst() instanceof Queued) {
+      Queued queued = (Queued) outstanding.pollFirst();
+      answer(ctx, queued.view, queued.mustClose, false);
+      wrote = true;
+    }
+    if (wrote) {
+      ctx.flush();
+    }
+  }
+
+  private void answer(
+      ChannelHandlerContext ctx, HttpRequestView view, boolean mustClose, boolean flush) {
+    ProbeResponse response;
+    try {
+      response = endpoints.handle(view);
+    } catch (RuntimeException e) {
+      // ProbeEndpoints never throws by contract; if it does, answer a short 503, never a 500
+      // with a stack trace, and leave the cause to the log.
+      log.warn("probe request {} failed", view, e);
+      response = "HEAD".equals(view.method()) ? UNAVAILABLE.forHead() : UNAVAILABLE;
+    }
+    boolean keepAlive =
+        view.keepAlive()
+            && !mustClose
+            && !(outstanding.isEmpty() && closeConnections.getAsBoolean());
+    ChannelFuture written =
+        flush
+            ? ctx.writeAndFlush(NettyResponses.toNetty(response, view.version(), keepAlive))
+            : ctx.write(NettyResponses.toNetty(response, view.version(), keepAlive));
+    if (!keepAlive) {
+      closing = true;
+      outstanding.clear();
+      written.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    outstanding.clear();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public String toString() {
+    return "ProbeHandler{" + endpoints + '}';
+  }
+
+  /** A probe request waiting for the responses ahead of it. */
+  private static final class Queued {
+    final HttpRequestView view;
+    final boolean mustClose;
+
+    Queued(HttpRequestView view, boolean mustClose) {
+      this.view = view;
+      this.mustClose = mustClose;
+    }
+  }
+}
