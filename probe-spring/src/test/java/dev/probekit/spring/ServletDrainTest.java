@@ -52,6 +52,13 @@ class ServletDrainTest {
   @org.springframework.boot.SpringBootConfiguration
   @org.springframework.boot.autoconfigure.EnableAutoConfiguration
   static class App {
+    // Core skips the pre-stop delay for an application whose readiness never rested on a check
+    // ("never ready"), so this application has one, as real ones do.
+    @Bean
+    dev.probekit.core.HealthCheck db() {
+      return dev.probekit.core.CheckResult::up;
+    }
+
     @Bean
     Pool pool(Lifecycle lifecycle) {
       lifecycle.addShutdownTask(
@@ -72,6 +79,7 @@ class ServletDrainTest {
                 "spring.lifecycle.timeout-per-shutdown-phase=10s",
                 "spring.main.banner-mode=off",
                 "probekit.shutdown.pre-stop-delay=600ms",
+                "probekit.default-interval=100ms",
                 "probekit.shutdown.drain-timeout=5s",
                 "probekit.shutdown.grace-period=20s")
             .run();
