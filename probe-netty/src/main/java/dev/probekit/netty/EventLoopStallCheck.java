@@ -21,9 +21,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>{@code
  * health.register("event-loops",
- *     EventLoopStallCheck.builder().group("worker", workerGroup).threshold(Duration.ofSeconds(1)).build(),
- *     CheckOptions.builder(Probe.LIVENESS).interval(Duration.ofSeconds(5)).timeout(Duration.ofSeconds(3))
- *         .failureThreshold(2).build());
+ *     EventLoopStallCheck.builder()
+ *         .group("worker", workerGroup)
+ *         .threshold(Duration.ofSeconds(1))
+ *         .build(),
+ *     CheckOptions.builder(Probe.LIVENESS)
+ *         .interval(Duration.ofSeconds(5))
+ *         .timeout(Duration.ofSeconds(3))
+ *         .failureThreshold(2)
+ *         .build());
  * }</pre>
  *
  * <p>A run waits at most the threshold for the loops' tasks, so register it with a check timeout
@@ -220,7 +226,8 @@ public final class EventLoopStallCheck implements HealthCheck {
      */
     public EventLoopStallCheck build() {
       if (loops.isEmpty()) {
-        throw new IllegalStateException("no event loop to watch (expected: group(...) at least once)");
+        throw new IllegalStateException(
+            "no event loop to watch (expected: group(...) at least once)");
       }
       return new EventLoopStallCheck(this);
     }

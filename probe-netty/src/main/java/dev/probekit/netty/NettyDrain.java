@@ -72,8 +72,8 @@ public final class NettyDrain {
 
   /**
    * Closes every connection with no request in flight now, and from now on every connection as
-   * soon as its last request is answered. Called when the drain starts; idempotent. Returns at once:
-   * each connection is closed on its own event loop.
+   * soon as its last request is answered. Called when the drain starts; idempotent. Returns at
+   * once: each connection is closed on its own event loop.
    */
   public void closeIdleConnections() {
     closeIdle = true;

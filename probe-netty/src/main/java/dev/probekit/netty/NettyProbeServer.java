@@ -60,9 +60,12 @@ public final class NettyProbeServer implements AutoCloseable {
     this.group =
         ownsGroup
             ? new MultiThreadIoEventLoopGroup(
-                1, new DefaultThreadFactory("probekit-netty-probes", true), NioIoHandler.newFactory())
+                1,
+                new DefaultThreadFactory("probekit-netty-probes", true),
+                NioIoHandler.newFactory())
             : b.group;
-    this.connections = new DefaultChannelGroup("probekit-probe-connections", GlobalEventExecutor.INSTANCE);
+    this.connections =
+        new DefaultChannelGroup("probekit-probe-connections", GlobalEventExecutor.INSTANCE);
     BooleanSupplier closeConnections = b.closeConnections;
     FallbackHandler fallback = new FallbackHandler();
     ServerBootstrap bootstrap =
@@ -158,7 +161,10 @@ public final class NettyProbeServer implements AutoCloseable {
       this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
     }
 
-    /** The port; 0 picks a free one (see {@link #port()}); default {@value #DEFAULT_PORT}. */
+    /**
+     * The port; 0 picks a free one (see {@link NettyProbeServer#port()}); default {@value
+     * #DEFAULT_PORT}.
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");

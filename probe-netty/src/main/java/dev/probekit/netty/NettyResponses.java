@@ -29,8 +29,8 @@ final class NettyResponses {
         response.bodyLength() == 0
             ? Unpooled.EMPTY_BUFFER
             : Unpooled.wrappedBuffer(response.bodyBuffer());
-    FullHttpResponse res =
-        new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(response.status()), content);
+    HttpResponseStatus status = HttpResponseStatus.valueOf(response.status());
+    FullHttpResponse res = new DefaultFullHttpResponse(version, status, content);
     HttpHeaders headers = res.headers();
     List<Map.Entry<String, String>> list = response.headers();
     for (int i = 0; i < list.size(); i++) {

@@ -15,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ties a Netty server to a {@link Lifecycle}: at {@link dev.probekit.core.DrainPhase#STOP_ACCEPTING}
- * it closes the server channel(s), and after the drain, as a shutdown task, it shuts the event loop
- * groups down gracefully within the remaining budget.
+ * Ties a Netty server to a {@link Lifecycle}: at {@link
+ * dev.probekit.core.DrainPhase#STOP_ACCEPTING} it closes the server channel(s), and after the
+ * drain, as a shutdown task, it shuts the event loop groups down gracefully within the remaining
+ * budget.
  *
  * <pre>{@code
  * Channel server = bootstrap.bind(8080).sync().channel();

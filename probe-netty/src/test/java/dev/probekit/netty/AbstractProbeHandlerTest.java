@@ -233,7 +233,7 @@ abstract class AbstractProbeHandlerTest {
 
   @Test
   void answersProbesWhileEveryApplicationThreadIsBlocked() throws Exception {
-    // The app group has two threads; each connection is pinned to one of them, round-robin.
+    // The app group has two threads; each connection's work goes to one of them, round-robin.
     RawHttp first = new RawHttp(server.port()).send(RawHttp.get("/work?block"));
     RawHttp second = new RawHttp(server.port()).send(RawHttp.get("/work?block"));
     try {

@@ -70,7 +70,9 @@ class DrainTest {
 
   @Test
   void drainsEveryRequestInFlightAndLosesNone() throws Exception {
-    Lifecycle lifecycle = lifecycle(1_000, 5_000);
+    // Pre-stop 1.5 s: ample time for the balancer below to notice; requests take 2 s, so every
+    // user's request is still in flight when the drain starts.
+    Lifecycle lifecycle = lifecycle(1_500, 5_000);
     server = TestServer.start(endpoints, TestServer.Aggregation.NONE, lifecycle, 2, USERS);
     probes =
         NettyProbeServer.builder(endpoints)
@@ -120,7 +122,7 @@ class DrainTest {
               try {
                 HttpResponse<String> response =
                     client.send(
-                        HttpRequest.newBuilder(server.uri("/work?delay=1500")).timeout(WAIT).build(),
+                        HttpRequest.newBuilder(server.uri("/work?delay=2000")).timeout(WAIT).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200 && response.body().equals("GET /work 0")) {
                   ok.incrementAndGet();
@@ -161,12 +163,14 @@ class DrainTest {
   @Test
   void closesIdleConnectionsWhenTheDrainStartsAndBusyOnesAfterTheirLastResponse()
       throws Exception {
-    Lifecycle lifecycle = lifecycle(300, 5_000);
+    Lifecycle lifecycle = lifecycle(1_000, 5_000);
     server = TestServer.start(endpoints, TestServer.Aggregation.NONE, lifecycle, 2, 2);
     NettyShutdown.of(lifecycle, server.serverChannel);
+    // Connected before the sequence starts, used during the pre-stop delay.
     try (RawHttp idle = new RawHttp(server.port());
         RawHttp busy = new RawHttp(server.port());
-        RawHttp late = new RawHttp(server.port())) {
+        RawHttp late = new RawHttp(server.port());
+        RawHttp probe = new RawHttp(server.port())) {
       assertThat(idle.send(RawHttp.get("/app")).read().header("Connection")).isNull();
       busy.send(RawHttp.get("/slow?gate"));
       await().atMost(WAIT).until(() -> lifecycle.inflight().current() == 1);
@@ -179,12 +183,10 @@ class DrainTest {
       assertThat(during.body).isEqualTo("GET /app 0");
       assertThat(during.header("Connection")).isEqualTo("close");
       assertThat(late.closedByServer()).isTrue();
-      try (RawHttp probe = new RawHttp(server.port())) {
-        RawHttp.Response readiness = probe.send(RawHttp.get("/readyz")).read();
-        assertThat(readiness.status).isEqualTo(503);
-        assertThat(readiness.header("Connection")).isEqualTo("close");
-        assertThat(probe.closedByServer()).isTrue();
-      }
+      RawHttp.Response readiness = probe.send(RawHttp.get("/readyz")).read();
+      assertThat(readiness.status).isEqualTo(503);
+      assertThat(readiness.header("Connection")).isEqualTo("close");
+      assertThat(probe.closedByServer()).isTrue();
 
       // The drain starts: the idle connection is closed, the busy one is not.
       assertThat(idle.closedByServer()).isTrue();
@@ -204,7 +206,7 @@ class DrainTest {
 
   @Test
   void answersEveryPipelinedRequestWhileDrainingAndClosesAfterTheLast() throws Exception {
-    Lifecycle lifecycle = lifecycle(600, 5_000);
+    Lifecycle lifecycle = lifecycle(1_000, 5_000);
     server = TestServer.start(endpoints, TestServer.Aggregation.NONE, lifecycle, 2, 2);
     try (RawHttp raw = new RawHttp(server.port())) {
       CompletableFuture<ShutdownSummary> shutdown = CompletableFuture.supplyAsync(lifecycle::shutdown);

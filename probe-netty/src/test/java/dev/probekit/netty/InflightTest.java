@@ -140,6 +140,24 @@ class InflightTest {
   }
 
   @Test
+  void countsRequestsForAnApplicationHandlerRunningOnAnExecutorGroup() throws Exception {
+    server = TestServer.startWithAppOnExecutorGroup(ProbeEndpoints.of(health), lifecycle);
+    try (RawHttp raw = new RawHttp(server.port())) {
+      raw.send(RawHttp.get("/a?gate") + RawHttp.get("/livez") + RawHttp.get("/b?delay=50"));
+      await().atMost(WAIT).until(() -> inflight.current() == 2);
+
+      server.openGate();
+
+      assertThat(raw.read().body).isEqualTo("GET /a 0");
+      assertThat(raw.read().body).isEqualTo("ok");
+      assertThat(raw.read().body).isEqualTo("GET /b 0");
+    }
+    await().atMost(WAIT).until(() -> inflight.current() == 0);
+    assertThat(inflight.finished()).isEqualTo(2);
+    assertThat(server.appThreads).allSatisfy(t -> assertThat(t).startsWith("test-app"));
+  }
+
+  @Test
   void probeRequestsAreNeverCounted() throws Exception {
     start(TestServer.Aggregation.BEFORE_PROBES);
     try (RawHttp raw = new RawHttp(server.port())) {

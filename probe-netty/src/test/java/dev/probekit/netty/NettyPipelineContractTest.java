@@ -9,8 +9,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole probe contract through {@link ProbeHandler} in an application's pipeline without an
- * aggregator: {@code HttpServerCodec}, the probe handler, and a 404 application on its own
- * executor group.
+ * aggregator: {@code HttpServerCodec}, the probe handler, and an application answering 404.
  */
 @ExtendWith(LeakCheck.class)
 class NettyPipelineContractTest extends ProbeContractKit {

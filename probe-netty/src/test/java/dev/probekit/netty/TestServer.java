@@ -32,8 +32,8 @@ import java.util.function.Function;
 /**
  * A real Netty HTTP/1.1 server on a random loopback port, with the pipeline a user would build:
  * {@code HttpServerCodec}, optionally an aggregator (before or after the probe handler), the
- * {@link ProbeHandler}, optionally the drain handler, and the {@link AppHandler} on its own
- * executor group.
+ * {@link ProbeHandler}, optionally the drain handler, and the {@link AppHandler}, which offloads its
+ * work to the application's executor group.
  */
 final class TestServer implements AutoCloseable {
 
@@ -65,6 +65,7 @@ final class TestServer implements AutoCloseable {
       Lifecycle lifecycle,
       int workerThreads,
       int appThreads,
+      boolean appOnExecutorGroup,
       Function<TestServer, ChannelHandler> application) {
     this.endpoints = endpoints;
     this.boss = new MultiThreadIoEventLoopGroup(1, threads("test-boss"), NioIoHandler.newFactory());
@@ -97,7 +98,11 @@ final class TestServer implements AutoCloseable {
                     if (drain != null) {
                       p.addLast(drain.newHandler());
                     }
-                    p.addLast(app, application.apply(TestServer.this));
+                    if (appOnExecutorGroup) {
+                      addOnExecutorGroup(p, application.apply(TestServer.this));
+                    } else {
+                      p.addLast(application.apply(TestServer.this));
+                    }
                   }
                 });
     this.serverChannel =
@@ -105,16 +110,30 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(ProbeEndpoints endpoints, Aggregation aggregation) {
-    return new TestServer(endpoints, aggregation, null, 2, 2, AppHandler::new);
+    return new TestServer(endpoints, aggregation, null, 2, 2, false, AppHandler::new);
   }
 
   /**
-   * A server whose application answers 404 to everything, on its own executors: what the
-   * contract kit expects of "the server's own 404".
+   * A server whose application handler itself runs on the application's executor group, the way
+   * Netty 4.1 pipelines did it (deprecated in 4.2, still common).
+   */
+  static TestServer startWithAppOnExecutorGroup(ProbeEndpoints endpoints, Lifecycle lifecycle) {
+    return new TestServer(
+        endpoints, Aggregation.NONE, lifecycle, 2, 2, true, AppHandler::new);
+  }
+
+  @SuppressWarnings("deprecation")
+  private void addOnExecutorGroup(ChannelPipeline p, ChannelHandler handler) {
+    p.addLast(app, handler);
+  }
+
+  /**
+   * A server whose application answers 404 to everything: what the contract kit expects of "the
+   * server's own 404".
    */
   static TestServer startWith404(ProbeEndpoints endpoints, Aggregation aggregation) {
     FallbackHandler notFound = new FallbackHandler();
-    return new TestServer(endpoints, aggregation, null, 2, 2, server -> notFound);
+    return new TestServer(endpoints, aggregation, null, 2, 2, false, server -> notFound);
   }
 
   static TestServer start(
@@ -124,7 +143,7 @@ final class TestServer implements AutoCloseable {
       int workerThreads,
       int appThreads) {
     return new TestServer(
-        endpoints, aggregation, lifecycle, workerThreads, appThreads, AppHandler::new);
+        endpoints, aggregation, lifecycle, workerThreads, appThreads, false, AppHandler::new);
   }
 
   private static DefaultThreadFactory threads(String name) {

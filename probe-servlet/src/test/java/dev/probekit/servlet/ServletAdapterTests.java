@@ -145,6 +145,21 @@ abstract class ServletAdapterTests {
   }
 
   @Test
+  void findsTheContractPathWhenTheContextPathArrivesPercentEncoded() throws Exception {
+    start("/app", ProbeEndpoints.of(health));
+    try (RawHttp connection = RawHttp.connect(port)) {
+      // %61 is 'a': the container maps /%61pp to the context /app; the probe path after it is
+      // still found in the raw URI, and the request is not counted as the application's.
+      RawHttp.Response live = connection.send("GET", "/%61pp/livez");
+      assertThat(live.status()).isEqualTo(200);
+      assertThat(live.body()).isEqualTo("ok");
+      RawHttp.Response hello = connection.send("GET", "/%61pp/hello");
+      assertThat(hello.body()).isEqualTo("hello");
+    }
+    assertThat(tracker.started()).isEqualTo(1);
+  }
+
+  @Test
   void answersDownWith503AndKeepsItsOwnBody() throws Exception {
     start("", ProbeEndpoints.of(health));
     health.readiness().down("maintenance");
