@@ -45,23 +45,32 @@ import org.springframework.core.Ordered;
 @EnableConfigurationProperties(ProbekitProperties.class)
 public class ProbekitAutoConfiguration {
 
+  // The beans the probe server needs (Health, ProbeEndpoints, Lifecycle, the server) come from
+  // static methods: the server is created before the first application bean, when no
+  // configuration class instance may exist yet (see EarlyProbeServerStart).
+
   /** The name of the built-in probe server bean, when {@code probekit.server.port} is set. */
   public static final String PROBE_SERVER_BEAN = "probekitProbeServer";
 
   /** The Probekit hub; closed with the context. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public Health probekitHealth(ProbekitProperties properties) {
-    return Health.builder()
-        .defaultInterval(properties.getDefaultInterval())
-        .defaultTimeout(properties.getDefaultTimeout())
-        .build();
+  public static Health probekitHealth(ProbekitProperties properties) {
+    Health health =
+        Health.builder()
+            .defaultInterval(properties.getDefaultInterval())
+            .defaultTimeout(properties.getDefaultTimeout())
+            .build();
+    // Held DOWN from the first instant: the separate probe port may answer long before the
+    // availability bridge exists. The bridge clears them when Spring says so.
+    AvailabilityBridge.holdWhileStarting(health);
+    return health;
   }
 
   /** The HTTP contract, with the configured prefix and details policy. */
   @Bean
   @ConditionalOnMissingBean
-  public ProbeEndpoints probekitEndpoints(Health health, ProbekitProperties properties) {
+  public static ProbeEndpoints probekitEndpoints(Health health, ProbekitProperties properties) {
     return ProbeEndpoints.builder(health)
         .prefix(properties.getPrefix())
         .detailsPolicy(detailsPolicy(properties))
@@ -109,7 +118,7 @@ public class ProbekitAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    Lifecycle probekitLifecycle(Health health, ProbekitProperties properties) {
+    static Lifecycle probekitLifecycle(Health health, ProbekitProperties properties) {
       ProbekitProperties.Shutdown s = properties.getShutdown();
       return Lifecycle.builder(health)
           .preStopDelay(s.getPreStopDelay())
@@ -144,7 +153,7 @@ public class ProbekitAutoConfiguration {
     }
 
     @Bean(name = PROBE_SERVER_BEAN, destroyMethod = "close")
-    ProbeServer probekitProbeServer(
+    static ProbeServer probekitProbeServer(
         ProbeEndpoints endpoints, ProbekitProperties properties, ObjectProvider<Lifecycle> lifecycle)
         throws UnknownHostException {
       ProbekitProperties.Server s = properties.getServer();

@@ -39,9 +39,9 @@ class JettyFuzzTest extends MalformedRequestFuzzTest {
 
   /**
    * Jetty answers these itself while parsing, before the servlet: 505 for an HTTP version it does
-   * not speak, 501 for an unknown transfer coding, 426 for an HTTP/2 preface on an HTTP/1.1-only
-   * connector, 417 for an Expect header it does not know. All as RFC 9110/9112 allow; none
-   * carries exception text.
+   * not speak, 501 for an unknown transfer coding, 426 for some upgrade and HTTP/2-style requests
+   * on an HTTP/1.1-only connector, 417 for an Expect header it does not know. All as RFC
+   * 9110/9112 allow; none carries exception text.
    */
   @Override
   protected Set<Integer> protocolStatuses() {

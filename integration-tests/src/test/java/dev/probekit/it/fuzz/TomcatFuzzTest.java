@@ -15,7 +15,8 @@ import org.apache.catalina.valves.ErrorReportValve;
 /**
  * Fuzzes probe-servlet's ProbeServlet on embedded Tomcat 11, with the error report hardened as
  * Tomcat's security guide advises ({@code ErrorReportValve showReport=false showServerInfo=false}):
- * by default Tomcat's error pages for malformed requests print the parser's exception message.
+ * with Tomcat's default error report, the fuzzer finds the parser's exception report (the word
+ * "Exception") in the error pages of malformed requests.
  */
 class TomcatFuzzTest extends MalformedRequestFuzzTest {
   private Health health;

@@ -53,9 +53,14 @@ public final class AvailabilityBridge implements GenericApplicationListener, Pro
     this.lifecycle = lifecycle;
     this.publisher = publisher;
     this.availability = availability;
+    holdWhileStarting(health);
+    health.addProbeListener(this);
+  }
+
+  /** Holds startup and readiness DOWN ("starting") until the application has started. */
+  public static void holdWhileStarting(Health health) {
     health.startup().down(STARTING);
     health.readiness().down(STARTING);
-    health.addProbeListener(this);
   }
 
   @Override

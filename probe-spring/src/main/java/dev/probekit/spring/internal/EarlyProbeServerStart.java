@@ -4,6 +4,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.config.InstantiationAwareBeanPostProcessor;
 
 /**
@@ -34,6 +36,22 @@ public final class EarlyProbeServerStart
   @Override
   public Object postProcessBeforeInstantiation(Class<?> beanClass, String beanName)
       throws BeansException {
+    // Probekit's own beans (the server's dependencies) may be the first ones requested; starting
+    // the server from inside their creation would be a cycle, so wait for any other bean.
+    if (beanClass != null && beanClass.getName().startsWith("dev.probekit.")) {
+      return null;
+    }
+    // Spring's infrastructure (such as the properties binder) may be needed by the server's own
+    // dependencies: the same cycle.
+    if (beanFactory instanceof ConfigurableListableBeanFactory bf) {
+      if (bf.isCurrentlyInCreation(serverBeanName)) {
+        return null;
+      }
+      if (bf.containsBeanDefinition(beanName)
+          && bf.getBeanDefinition(beanName).getRole() == BeanDefinition.ROLE_INFRASTRUCTURE) {
+        return null;
+      }
+    }
     // The flag is set before getBean: creating the server re-enters here for its dependencies.
     if (beanFactory != null && triggered.compareAndSet(false, true)) {
       beanFactory.getBean(serverBeanName);

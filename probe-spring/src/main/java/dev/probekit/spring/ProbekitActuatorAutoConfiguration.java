@@ -1,0 +1,37 @@
+package dev.probekit.spring;
+
+import dev.probekit.core.Health;
+import dev.probekit.spring.internal.ContributorAdopter;
+import dev.probekit.spring.internal.ProbekitHealthContributor;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Probekit with Spring Boot's health support (spring-boot-health, part of Actuator): adopts the
+ * health indicators named in {@code probekit.actuator.adopt.<probe>} as background checks, and
+ * exposes Probekit's probes as the {@code probekit} health contributor, with members {@code
+ * liveness}, {@code readiness} and {@code startup} for Actuator's health groups.
+ */
+@AutoConfiguration(after = ProbekitAutoConfiguration.class)
+@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+@ConditionalOnBean(Health.class)
+public class ProbekitActuatorAutoConfiguration {
+
+  /** Adopts the configured indicators once every singleton exists. */
+  @Bean
+  public ContributorAdopter probekitContributorAdopter(
+      Health health, ListableBeanFactory beans, ProbekitProperties properties) {
+    return new ContributorAdopter(health, beans, properties);
+  }
+
+  /** Probekit's probes in Actuator; off with probekit.actuator.contributor=false. */
+  @Bean
+  @ConditionalOnBooleanProperty(name = "probekit.actuator.contributor", matchIfMissing = true)
+  public ProbekitHealthContributor probekitHealthContributor(Health health) {
+    return new ProbekitHealthContributor(health);
+  }
+}

@@ -1,0 +1,120 @@
+package dev.probekit.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.probekit.core.Lifecycle;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Closing a servlet (Tomcat) application with slow requests in flight: readiness turns DOWN
+ * first while requests are still served, no request is lost, and the shutdown tasks run after
+ * the drain and before the application's beans are destroyed.
+ */
+class ServletDrainTest {
+
+  static final List<String> EVENTS = new CopyOnWriteArrayList<>();
+
+  @RestController
+  static class Slow {
+    @GetMapping("/slow")
+    String slow(@RequestParam long ms) throws InterruptedException {
+      Thread.sleep(ms); // the request's own work, not a test wait
+      return "slow";
+    }
+  }
+
+  /** A user bean whose destruction is recorded. */
+  static class Pool implements DisposableBean {
+    @Override
+    public void destroy() {
+      EVENTS.add("pool destroyed");
+    }
+  }
+
+  @Import({Slow.class})
+  @org.springframework.boot.SpringBootConfiguration
+  @org.springframework.boot.autoconfigure.EnableAutoConfiguration
+  static class App {
+    // Core skips the pre-stop delay for an application whose readiness never rested on a check
+    // ("never ready"), so this application has one, as real ones do.
+    @Bean
+    dev.probekit.core.HealthCheck db() {
+      return dev.probekit.core.CheckResult::up;
+    }
+
+    @Bean
+    Pool pool(Lifecycle lifecycle) {
+      lifecycle.addShutdownTask(
+          "flush", () -> EVENTS.add("task ran, in flight " + lifecycle.inflight().current()));
+      return new Pool();
+    }
+  }
+
+  @Test
+  void contextCloseWithSlowRequestsInFlightLosesNone() throws Exception {
+    EVENTS.clear();
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(App.class)
+            .web(WebApplicationType.SERVLET)
+            .properties(
+                "server.port=0",
+                "server.shutdown=graceful",
+                "spring.lifecycle.timeout-per-shutdown-phase=10s",
+                "spring.main.banner-mode=off",
+                "probekit.shutdown.pre-stop-delay=600ms",
+                "probekit.default-interval=100ms",
+                "probekit.shutdown.drain-timeout=5s",
+                "probekit.shutdown.grace-period=20s")
+            .run();
+    String base =
+        "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+    Lifecycle lifecycle = context.getBean(Lifecycle.class);
+    await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(base, "/readyz").statusCode() == 200);
+
+    int n = 8;
+    List<CompletableFuture<HttpResponse<String>>> inflight = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      inflight.add(
+          CompletableFuture.supplyAsync(
+              () -> Http.send(base, "GET", "/slow?ms=1500", null, Duration.ofSeconds(15))));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> lifecycle.inflight().current() == n);
+
+    long t0 = System.nanoTime();
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+    // During the pre-stop delay the server still serves, and readiness says 503.
+    await().atMost(Duration.ofSeconds(2)).until(() -> Http.get(base, "/readyz").statusCode() == 503);
+    HttpResponse<String> live = Http.get(base, "/livez");
+    assertThat(live.statusCode()).isEqualTo(200);
+
+    for (CompletableFuture<HttpResponse<String>> f : inflight) {
+      HttpResponse<String> r = f.get();
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("slow");
+    }
+    closing.get();
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(600)).isLessThan(Duration.ofSeconds(10));
+    assertThat(lifecycle.summary()).isPresent();
+    assertThat(lifecycle.summary().get().toString()).isNotEmpty();
+    // The task ran after every request finished, and before the user's beans were destroyed.
+    assertThat(EVENTS).containsExactly("task ran, in flight 0", "pool destroyed");
+  }
+}
