@@ -45,6 +45,12 @@ public final class HttpBench {
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = parse(args);
+    // Jetty and Tomcat log start/stop at INFO through java.util.logging: keep the output readable.
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+      h.setLevel(java.util.logging.Level.WARNING);
+    }
+    java.util.logging.Logger.getLogger("org.apache").setLevel(java.util.logging.Level.SEVERE);
     // Without TCP_NODELAY the JDK httpserver writes headers and body in two segments and a
     // keep-alive client's delayed ACK stalls every response ~40 ms (Nagle). The kubelet opens a
     // fresh connection per probe and never sees this; a keep-alive load generator does. Set for
@@ -73,7 +79,7 @@ public final class HttpBench {
       try (Stack stack = factory.get()) {
         System.out.println("== throughput: " + stack.name());
         // Warm both up (JIT, connection set-up) before anything is counted.
-        Duration warm = round.compareTo(Duration.ofSeconds(2)) > 0 ? round : Duration.ofSeconds(2);
+        Duration warm = round.compareTo(Duration.ofSeconds(1)) > 0 ? round : Duration.ofSeconds(1);
         LoadGenerator.closedLoop("warm-ok", stack.okAddress(), stack.okPath(), connections, warm, maxRequests);
         LoadGenerator.closedLoop("warm-probe", stack.probeAddress(), stack.probePath(), connections, warm, maxRequests);
         List<LoadResult> okRounds = new ArrayList<>();
@@ -142,12 +148,21 @@ public final class HttpBench {
   static List<Supplier<Stack>> stacks() {
     List<Supplier<Stack>> stacks = new ArrayList<>();
     stacks.add(BuiltInStack::new);
+    stacks.add(NettyStack::new);
+    stacks.add(() -> new ServletStacks.Jetty(0, 0, 0));
+    stacks.add(() -> new ServletStacks.TomcatStack(0, 0, 0));
     return stacks;
   }
 
   static List<Supplier<OverloadScenario>> overloads(int workers, long slowMillis) {
     List<Supplier<OverloadScenario>> scenarios = new ArrayList<>();
     scenarios.add(() -> new BuiltInOverload(workers, slowMillis));
+    scenarios.add(() -> new NettyOverload(workers, slowMillis));
+    // Servlet containers serve probes on the application's own pool: sized so that the
+    // application's requests can take every thread (Jetty also needs a few for its selector and
+    // acceptor, so its pool is a little larger).
+    scenarios.add(() -> new ServletStacks.Jetty(workers + 4, workers, slowMillis));
+    scenarios.add(() -> new ServletStacks.TomcatStack(workers, workers, slowMillis));
     return scenarios;
   }
 
@@ -216,7 +231,7 @@ public final class HttpBench {
     return String.format(
         "| %s | %.0f%% of %d | %.2f ms | %.2f ms (%s) | %d (%d) | %.0f / %.0f ms |%n",
         scenario.name(), busy, samples.get(), probes.percentileMicros(50) / 1000.0, p99,
-        p99 < 10 ? "met" : "not met", probes.requests, probes.errors,
+        !scenario.budgeted() ? "no budget: same pool" : p99 < 10 ? "met" : "not met", probes.requests, probes.errors,
         contrast[0].percentileMicros(50) / 1000.0, contrast[0].percentileMicros(99) / 1000.0);
   }
 

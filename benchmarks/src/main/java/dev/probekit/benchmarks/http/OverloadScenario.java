@@ -23,6 +23,11 @@ interface OverloadScenario extends AutoCloseable {
   /** Whether every worker is busy right now (sampled during the run to prove saturation). */
   boolean allWorkersBusy();
 
+  /** Whether DESIGN.md sets a latency budget here (built-in server and Netty; not servlets). */
+  default boolean budgeted() {
+    return true;
+  }
+
   @Override
   void close();
 }

@@ -1,0 +1,189 @@
+package dev.probekit.benchmarks.http;
+
+import dev.probekit.core.Health;
+import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.servlet.ProbeServlets;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * Servlet containers with Probekit's servlet and filter registered by {@link ProbeServlets}, and a
+ * constant-{@code ok} servlet at {@code /ok} in the same context (so the {@code ok} path also
+ * passes the in-flight filter, as any application request does).
+ */
+final class ServletStacks {
+  private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
+
+  private ServletStacks() {}
+
+  /** Answers {@code ok} with the probe's headers; {@code /slow} first blocks {@code slowMillis}. */
+  static final class OkServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private final transient AtomicInteger active;
+    private final long slowMillis;
+
+    OkServlet(AtomicInteger active, long slowMillis) {
+      this.active = active;
+      this.slowMillis = slowMillis;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      if (slowMillis > 0 && req.getRequestURI().startsWith("/slow")) {
+        active.incrementAndGet();
+        try {
+          SlowWork.sleep(slowMillis);
+        } finally {
+          active.decrementAndGet();
+        }
+      }
+      resp.setStatus(200);
+      resp.setContentType("text/plain; charset=utf-8");
+      resp.setHeader("Cache-Control", "no-store");
+      resp.setHeader("X-Content-Type-Options", "nosniff");
+      resp.setContentLength(OK.length);
+      resp.getOutputStream().write(OK);
+    }
+  }
+
+  /** Embedded Jetty 12.1 (ee11), default thread pool unless {@code maxThreads > 0}. */
+  static final class Jetty implements Stack, OverloadScenario {
+    private final Health health = BuiltInStack.readyHealth();
+    private final Server server;
+    private final AtomicInteger active = new AtomicInteger();
+    private final int workers;
+
+    Jetty(int maxThreads, int workers, long slowMillis) {
+      this.workers = workers;
+      server =
+          maxThreads > 0
+              ? new Server(new org.eclipse.jetty.util.thread.QueuedThreadPool(maxThreads, maxThreads))
+              : new Server();
+      ServerConnector connector = new ServerConnector(server);
+      connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
+      connector.setPort(0);
+      server.addConnector(connector);
+      ServletContextHandler context = new ServletContextHandler("/");
+      context.addServletContainerInitializer(
+          (c, ctx) -> ProbeServlets.register(ctx, ProbeEndpoints.of(health)));
+      context.addServlet(new ServletHolder(new OkServlet(active, slowMillis)), "/ok");
+      context.addServlet(new ServletHolder(new OkServlet(active, slowMillis)), "/slow");
+      server.setHandler(context);
+      try {
+        server.start();
+      } catch (Exception e) {
+        throw new IllegalStateException("Jetty did not start", e);
+      }
+    }
+
+    private InetSocketAddress address() {
+      int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    @Override
+    public String name() {
+      return workers > 0 ? "Jetty 12.1 ee11, " + workers + " busy of its pool" : "Jetty 12.1 ee11 (ProbeServlet)";
+    }
+
+    @Override public InetSocketAddress probeAddress() { return address(); }
+    @Override public String probePath() { return "/readyz"; }
+    @Override public InetSocketAddress okAddress() { return address(); }
+    @Override public String okPath() { return "/ok"; }
+    @Override public int workers() { return workers; }
+    @Override public InetSocketAddress slowAddress() { return address(); }
+    @Override public InetSocketAddress appOkAddress() { return address(); }
+    @Override public boolean allWorkersBusy() { return active.get() >= workers; }
+    // Servlet probes are served by the container's own pool: DESIGN.md sets no budget here.
+    @Override public boolean budgeted() { return false; }
+
+    @Override
+    public void close() {
+      try {
+        server.stop();
+      } catch (Exception e) {
+        throw new IllegalStateException("Jetty did not stop", e);
+      } finally {
+        health.close();
+      }
+    }
+  }
+
+  /** Embedded Tomcat 11, default connector unless {@code maxThreads > 0}. */
+  static final class TomcatStack implements Stack, OverloadScenario {
+    private final Health health = BuiltInStack.readyHealth();
+    private final Tomcat tomcat = new Tomcat();
+    private final AtomicInteger active = new AtomicInteger();
+    private final int workers;
+
+    TomcatStack(int maxThreads, int workers, long slowMillis) {
+      this.workers = workers;
+      tomcat.setBaseDir(System.getProperty("java.io.tmpdir") + "/probekit-bench-tomcat-" + ProcessHandle.current().pid());
+      Connector connector = new Connector();
+      connector.setPort(0);
+      connector.setProperty("address", InetAddress.getLoopbackAddress().getHostAddress());
+      if (maxThreads > 0) {
+        connector.setProperty("maxThreads", Integer.toString(maxThreads));
+        connector.setProperty("minSpareThreads", Integer.toString(maxThreads));
+      }
+      tomcat.setConnector(connector);
+      Context context = tomcat.addContext("", null);
+      context.addServletContainerInitializer(
+          (c, ctx) -> ProbeServlets.register(ctx, ProbeEndpoints.of(health)), null);
+      Tomcat.addServlet(context, "ok", new OkServlet(active, slowMillis));
+      context.addServletMappingDecoded("/ok", "ok");
+      context.addServletMappingDecoded("/slow", "ok");
+      try {
+        tomcat.start();
+      } catch (LifecycleException e) {
+        throw new IllegalStateException("Tomcat did not start", e);
+      }
+    }
+
+    private InetSocketAddress address() {
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), tomcat.getConnector().getLocalPort());
+    }
+
+    @Override
+    public String name() {
+      return workers > 0 ? "Tomcat 11, " + workers + " busy of its pool" : "Tomcat 11 (ProbeServlet)";
+    }
+
+    @Override public InetSocketAddress probeAddress() { return address(); }
+    @Override public String probePath() { return "/readyz"; }
+    @Override public InetSocketAddress okAddress() { return address(); }
+    @Override public String okPath() { return "/ok"; }
+    @Override public int workers() { return workers; }
+    @Override public InetSocketAddress slowAddress() { return address(); }
+    @Override public InetSocketAddress appOkAddress() { return address(); }
+    @Override public boolean allWorkersBusy() { return active.get() >= workers; }
+    // Servlet probes are served by the container's own pool: DESIGN.md sets no budget here.
+    @Override public boolean budgeted() { return false; }
+
+    @Override
+    public void close() {
+      try {
+        tomcat.stop();
+        tomcat.destroy();
+      } catch (LifecycleException e) {
+        throw new IllegalStateException("Tomcat did not stop", e);
+      } finally {
+        health.close();
+      }
+    }
+  }
+}
