@@ -14,10 +14,11 @@ import reactor.core.publisher.Mono;
 /** The contract and the availability bridge on a WebFlux application on Reactor Netty. */
 class WebFluxAppTest extends AbstractMainPortContractTest {
 
-  /** Tomcat is on the test classpath too; this keeps the reactive app on Reactor Netty. */
+  /** Tomcat and Jetty are on the test classpath too; this keeps reactive apps on Reactor Netty. */
   static final String NETTY_ONLY =
       "spring.autoconfigure.exclude="
-          + "org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration";
+          + "org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration,"
+          + "org.springframework.boot.jetty.autoconfigure.reactive.JettyReactiveWebServerAutoConfiguration";
 
   @RestController
   static class Hello {
