@@ -115,6 +115,21 @@ abstract class AbstractMainPortContractTest {
   }
 
   @Test
+  void springAcceptingTrafficNeverClearsAnOperatorsOverride() {
+    awaitReady();
+    dev.probekit.core.Health health = context.getBean(dev.probekit.core.Health.class);
+    health.readiness().down("maintenance");
+    try {
+      AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+      assertThat(Http.get(base, "/readyz").statusCode()).isEqualTo(503);
+      assertThat(health.readiness().reason()).hasValue("maintenance");
+    } finally {
+      health.readiness().clear();
+    }
+    awaitReady();
+  }
+
+  @Test
   void springBrokenLivenessShowsInLivez() {
     AvailabilityChangeEvent.publish(context, LivenessState.BROKEN);
     try {

@@ -59,8 +59,17 @@ public final class AvailabilityBridge implements GenericApplicationListener, Pro
 
   /** Holds startup and readiness DOWN ("starting") until the application has started. */
   public static void holdWhileStarting(Health health) {
-    health.startup().down(STARTING);
-    health.readiness().down(STARTING);
+    // An override the application set itself (an operator's "maintenance") is never clobbered.
+    if (health.startup().reason().isEmpty()) {
+      health.startup().down(STARTING);
+    }
+    if (health.readiness().reason().isEmpty()) {
+      health.readiness().down(STARTING);
+    }
+  }
+
+  private static boolean ownReason(String reason) {
+    return STARTING.equals(reason) || REFUSING.equals(reason) || BROKEN.equals(reason);
   }
 
   @Override
@@ -84,11 +93,11 @@ public final class AvailabilityBridge implements GenericApplicationListener, Pro
     }
     Object state = ((AvailabilityChangeEvent<?>) event).getState();
     if (state == ReadinessState.REFUSING_TRAFFIC) {
-      if (!draining()) {
+      if (!draining() && health.readiness().reason().isEmpty()) {
         health.readiness().down(REFUSING);
       }
     } else if (state == ReadinessState.ACCEPTING_TRAFFIC) {
-      if (!draining()) {
+      if (!draining() && ownReason(health.readiness().reason().orElse(null))) {
         health.readiness().clear();
         // Spring now believes the application is ready; if a check still says otherwise,
         // correct it at once instead of waiting for the next status change.
@@ -97,7 +106,7 @@ public final class AvailabilityBridge implements GenericApplicationListener, Pro
     } else if (state == LivenessState.BROKEN) {
       health.liveness().down(BROKEN);
     } else if (state == LivenessState.CORRECT) {
-      if (health.liveness().reason().isPresent()) {
+      if (ownReason(health.liveness().reason().orElse(null))) {
         health.liveness().clear();
       }
       publishIfDiffers(Probe.LIVENESS, health.snapshot(Probe.LIVENESS));

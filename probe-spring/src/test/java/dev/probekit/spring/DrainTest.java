@@ -23,11 +23,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Closing a servlet (Tomcat) application with slow requests in flight: readiness turns DOWN
+ * Closing a servlet (Tomcat) or WebFlux (Reactor Netty) application with slow requests in flight: readiness turns DOWN
  * first while requests are still served, no request is lost, and the shutdown tasks run after
  * the drain and before the application's beans are destroyed.
  */
-class ServletDrainTest {
+class DrainTest {
 
   static final List<String> EVENTS = new CopyOnWriteArrayList<>();
 
@@ -67,12 +67,49 @@ class ServletDrainTest {
     }
   }
 
+  @RestController
+  static class ReactiveSlow {
+    @GetMapping("/slow")
+    reactor.core.publisher.Mono<String> slow(@RequestParam long ms) {
+      return reactor.core.publisher.Mono.delay(Duration.ofMillis(ms)).thenReturn("slow");
+    }
+  }
+
+  @org.springframework.boot.SpringBootConfiguration
+  @org.springframework.boot.autoconfigure.EnableAutoConfiguration
+  static class ReactiveApp {
+    @Bean
+    dev.probekit.core.HealthCheck db() {
+      return dev.probekit.core.CheckResult::up;
+    }
+
+    @Bean
+    ReactiveSlow slowController() {
+      return new ReactiveSlow();
+    }
+
+    @Bean
+    Pool pool(Lifecycle lifecycle) {
+      return new App().pool(lifecycle);
+    }
+  }
+
   @Test
   void contextCloseWithSlowRequestsInFlightLosesNone() throws Exception {
+    closeWithSlowRequests(App.class, WebApplicationType.SERVLET);
+  }
+
+  @Test
+  void webFluxContextCloseWithSlowRequestsInFlightLosesNone() throws Exception {
+    closeWithSlowRequests(ReactiveApp.class, WebApplicationType.REACTIVE);
+  }
+
+  private void closeWithSlowRequests(Class<?> app, WebApplicationType type) throws Exception {
     EVENTS.clear();
     ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(App.class)
-            .web(WebApplicationType.SERVLET)
+        new SpringApplicationBuilder(app)
+            .web(type)
+            .properties(WebFluxAppTest.NETTY_ONLY)
             .properties(
                 "server.port=0",
                 "server.shutdown=graceful",
