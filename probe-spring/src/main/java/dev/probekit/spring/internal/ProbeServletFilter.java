@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Answers the probe paths on the main servlet port before any other filter or servlet, and
@@ -22,12 +23,23 @@ import java.util.Map;
  */
 public final class ProbeServletFilter implements Filter {
 
-  private final ProbeEndpoints endpoints;
+  private final Supplier<ProbeEndpoints> endpoints;
   private final boolean serveProbes;
   private final Lifecycle lifecycle;
   private final InflightTracker inflight;
 
   public ProbeServletFilter(ProbeEndpoints endpoints, boolean serveProbes, Lifecycle lifecycle) {
+    this(() -> endpoints, serveProbes, lifecycle);
+  }
+
+  /**
+   * Asks {@code endpoints} once per request for the contract to serve. The auto-configuration
+   * uses the other constructor (one fixed {@link ProbeEndpoints} bean); this one exists so that
+   * probe-spring's conformance tests can run {@code ProbeContractKit} against one application
+   * whose endpoints change per test (ProbeEndpoints is final, so it cannot be wrapped).
+   */
+  public ProbeServletFilter(
+      Supplier<ProbeEndpoints> endpoints, boolean serveProbes, Lifecycle lifecycle) {
     this.endpoints = endpoints;
     this.serveProbes = serveProbes;
     this.lifecycle = lifecycle;
@@ -43,9 +55,10 @@ public final class ProbeServletFilter implements Filter {
       response.setHeader("Connection", "close");
     }
     if (serveProbes) {
+      ProbeEndpoints probes = endpoints.get();
       String path = request.getRequestURI();
-      if (endpoints.matches(path)) {
-        write(endpoints.handle(new Request(request)), response);
+      if (probes.matches(path)) {
+        write(probes.handle(new Request(request)), response);
         return;
       }
     }

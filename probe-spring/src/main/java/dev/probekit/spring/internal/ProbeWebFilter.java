@@ -6,6 +6,7 @@ import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeRequest;
 import dev.probekit.core.ProbeResponse;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -24,12 +25,23 @@ import reactor.core.publisher.Mono;
  */
 public final class ProbeWebFilter implements WebFilter, Ordered {
 
-  private final ProbeEndpoints endpoints;
+  private final Supplier<ProbeEndpoints> endpoints;
   private final boolean serveProbes;
   private final Lifecycle lifecycle;
   private final InflightTracker inflight;
 
   public ProbeWebFilter(ProbeEndpoints endpoints, boolean serveProbes, Lifecycle lifecycle) {
+    this(() -> endpoints, serveProbes, lifecycle);
+  }
+
+  /**
+   * Asks {@code endpoints} once per request for the contract to serve. The auto-configuration
+   * uses the other constructor (one fixed {@link ProbeEndpoints} bean); this one exists so that
+   * probe-spring's conformance tests can run {@code ProbeContractKit} against one application
+   * whose endpoints change per test (ProbeEndpoints is final, so it cannot be wrapped).
+   */
+  public ProbeWebFilter(
+      Supplier<ProbeEndpoints> endpoints, boolean serveProbes, Lifecycle lifecycle) {
     this.endpoints = endpoints;
     this.serveProbes = serveProbes;
     this.lifecycle = lifecycle;
@@ -49,9 +61,10 @@ public final class ProbeWebFilter implements WebFilter, Ordered {
       response.getHeaders().set(HttpHeaders.CONNECTION, "close");
     }
     if (serveProbes) {
-      String path = request.getURI().getRawPath();
-      if (endpoints.matches(path)) {
-        return write(endpoints.handle(new Request(request)), response);
+      ProbeEndpoints probes = endpoints.get();
+      String path = rawPath(request);
+      if (probes.matches(path)) {
+        return write(probes.handle(new Request(request, path)), response);
       }
     }
     if (inflight == null) {
@@ -59,6 +72,22 @@ public final class ProbeWebFilter implements WebFilter, Ordered {
     }
     inflight.enter();
     return chain.filter(exchange).doFinally(signal -> inflight.exit());
+  }
+
+  /** The path as the client sent it; see {@link RawTarget} for why not getURI(). */
+  private static String rawPath(ServerHttpRequest request) {
+    String target = rawTarget(request);
+    if (target == null) {
+      return request.getURI().getRawPath();
+    }
+    int q = target.indexOf('?');
+    return q < 0 ? target : target.substring(0, q);
+  }
+
+  private static String rawTarget(ServerHttpRequest request) {
+    String target = RawTarget.of(request);
+    // An absolute-form target ("http://host/readyz") or anything odd: trust Spring's URI.
+    return target != null && target.startsWith("/") ? target : null;
   }
 
   private static Mono<Void> write(ProbeResponse probe, ServerHttpResponse response) {
@@ -77,9 +106,16 @@ public final class ProbeWebFilter implements WebFilter, Ordered {
 
   private static final class Request implements ProbeRequest {
     private final ServerHttpRequest request;
+    private final String rawPath;
+    private final String rawQuery;
 
-    Request(ServerHttpRequest request) {
+    Request(ServerHttpRequest request, String rawPath) {
       this.request = request;
+      this.rawPath = rawPath;
+      String target = rawTarget(request);
+      int q = target == null ? -1 : target.indexOf('?');
+      this.rawQuery = target == null ? request.getURI().getRawQuery()
+          : q < 0 ? null : target.substring(q + 1);
     }
 
     @Override
@@ -89,12 +125,12 @@ public final class ProbeWebFilter implements WebFilter, Ordered {
 
     @Override
     public String rawPath() {
-      return request.getURI().getRawPath();
+      return rawPath;
     }
 
     @Override
     public String rawQuery() {
-      return request.getURI().getRawQuery();
+      return rawQuery;
     }
 
     @Override
