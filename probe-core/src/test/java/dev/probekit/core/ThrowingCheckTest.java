@@ -43,12 +43,16 @@ class ThrowingCheckTest {
   void throwingCheckIsDownWithClassAndMessageAndRunsAgain(Throwable thrown, String expected) {
     Health health = fixture.health();
     AtomicInteger runs = new AtomicInteger();
+    // Recovery waits for the test to have seen the failure: two 20 ms ticks are a window a
+    // loaded machine can let the polling thread miss.
+    CountDownLatch failureSeen = fixture.latch();
     health.register(
         "thrower",
         () -> {
           if (runs.incrementAndGet() <= 2) {
             throw ThrowingCheckTest.<RuntimeException>sneaky(thrown);
           }
+          failureSeen.await();
           return CheckResult.up("recovered");
         },
         CheckOptions.of(Probe.READINESS));
@@ -60,6 +64,7 @@ class ThrowingCheckTest {
     assertThat(health.check("thrower").orElseThrow().status()).isEqualTo(Status.DOWN);
 
     // The evaluator survived the throw: the check is run again and recovers.
+    failureSeen.countDown();
     awaitStatus(health, "thrower", Status.UP);
     assertThat(message(health, "thrower")).isEqualTo("recovered");
   }
