@@ -61,8 +61,9 @@ final class DefaultLifecycle implements Lifecycle {
 
   private volatile boolean draining;
   /**
-   * Whether readiness has ever been UP on the strength of at least one check (a readiness with no
-   * checks is UP vacuously, which says nothing about traffic). A shutdown that starts while
+   * Whether readiness has ever been UP on the strength of at least one check, or has turned UP
+   * after being DOWN (a readiness with no checks that was never overridden is UP vacuously, which
+   * says nothing about traffic). A shutdown that starts while
    * readiness is DOWN and has never been UP this way comes during start-up: no load balancer can
    * be sending traffic, so the pre-stop delay is skipped.
    */
@@ -83,7 +84,9 @@ final class DefaultLifecycle implements Lifecycle {
     // Register before reading, so a change between the two is not missed.
     health.addProbeListener(
         (previous, current) -> {
-          if (current.probe().orElse(null) == Probe.READINESS && readyOnChecks(current)) {
+          // A transition to UP counts even without checks: an override (a framework's "starting",
+          // an operator's) was cleared, so traffic may now be flowing.
+          if (current.probe().orElse(null) == Probe.READINESS && current.isUp()) {
             everReady = true;
           }
         });

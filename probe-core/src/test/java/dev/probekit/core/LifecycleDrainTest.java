@@ -259,6 +259,21 @@ class LifecycleDrainTest {
   }
 
   @Test
+  void serviceWithoutChecksHeldDownWhileStartingKeepsThePreStopDelayOnceReleased() {
+    // A framework holds readiness DOWN until it accepts traffic, then DOWN again as it closes
+    // (Spring's REFUSING_TRAFFIC): the pod was ready in between, so balancers must be given time.
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelayMillis(300).build();
+    health.readiness().down("starting");
+    health.readiness().clear();
+    health.readiness().down("refusing traffic");
+
+    ShutdownSummary summary = lifecycle.shutdown();
+
+    assertThat(summary.phaseDurations().get(DrainPhase.PRE_STOP_DELAY))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(290));
+  }
+
+  @Test
   void lifecycleBuiltBeforeTheChecksStillSkipsTheDelayDuringStartUp() {
     Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofSeconds(5)).build();
     health.register("db", () -> CheckResult.down("not yet"), CheckOptions.of(Probe.READINESS));
