@@ -321,12 +321,21 @@ final class DefaultHealth implements Health {
   }
 
   private void run(CheckSlot slot, long runId) {
+    boolean timedOutBeforeStart;
     synchronized (slot) {
       slot.runner = Thread.currentThread();
       slot.runnerRunId = runId;
+      // On a busy machine the timeout can fire before this thread gets to run. It then found no
+      // runner to interrupt, so a check called now would hang unseen; its result is already
+      // applied, so the check is not called at all. (timeOut writes timedOutRunId before its own
+      // block on the slot: one of the two blocks always sees the other.)
+      timedOutBeforeStart = slot.timedOutRunId == runId;
     }
     Throwable fatal = null;
     try {
+      if (timedOutBeforeStart) {
+        return;
+      }
       long start = ticker.read();
       CheckResult result;
       try {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,12 +43,16 @@ class ThrowingCheckTest {
   void throwingCheckIsDownWithClassAndMessageAndRunsAgain(Throwable thrown, String expected) {
     Health health = fixture.health();
     AtomicInteger runs = new AtomicInteger();
+    // Recovery waits for the test to have seen the failure: two 20 ms ticks are a window a
+    // loaded machine can let the polling thread miss.
+    CountDownLatch failureSeen = fixture.latch();
     health.register(
         "thrower",
         () -> {
           if (runs.incrementAndGet() <= 2) {
             throw ThrowingCheckTest.<RuntimeException>sneaky(thrown);
           }
+          failureSeen.await();
           return CheckResult.up("recovered");
         },
         CheckOptions.of(Probe.READINESS));
@@ -59,6 +64,7 @@ class ThrowingCheckTest {
     assertThat(health.check("thrower").orElseThrow().status()).isEqualTo(Status.DOWN);
 
     // The evaluator survived the throw: the check is run again and recovers.
+    failureSeen.countDown();
     awaitStatus(health, "thrower", Status.UP);
     assertThat(message(health, "thrower")).isEqualTo("recovered");
   }
@@ -89,6 +95,9 @@ class ThrowingCheckTest {
     fixture.onCleanup(executor::shutdownNow);
     Health health = fixture.health(b -> b.checkExecutor(executor));
     AtomicInteger runs = new AtomicInteger();
+    // The next run waits for the test to have seen the DOWN: otherwise it is UP again one 20 ms
+    // tick later, a window a loaded machine lets the polling thread miss entirely.
+    CountDownLatch downSeen = fixture.latch();
     health.register(
         "oom",
         () -> {
@@ -96,13 +105,19 @@ class ThrowingCheckTest {
             // Not a real exhaustion: the evaluator records it, then rethrows it on its own thread.
             throw new OutOfMemoryError("simulated");
           }
+          downSeen.await();
           return CheckResult.up();
         },
         CheckOptions.of(Probe.READINESS));
 
     awaitStatus(health, "oom", Status.DOWN);
     assertThat(message(health, "oom")).isEqualTo("java.lang.OutOfMemoryError: simulated");
+    downSeen.countDown();
     awaitStatus(health, "oom", Status.UP);
+    assertThat(runs.get()).isGreaterThanOrEqualTo(2);
+    // The handler runs on the dying thread after the run has recorded its DOWN and let the next
+    // run start, so it may come after the UP. Only one error was ever thrown.
+    waiting().until(() -> !uncaught.isEmpty());
     assertThat(uncaught).hasSize(1);
     assertThat(uncaught.get(0)).isInstanceOf(OutOfMemoryError.class).hasMessage("simulated");
   }

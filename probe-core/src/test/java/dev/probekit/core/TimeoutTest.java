@@ -8,8 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,7 +25,9 @@ class TimeoutTest {
 
   @Test
   void runPastItsTimeoutIsDownWithATimedOutMessage() {
-    Health health = fixture.health();
+    // One run only: a later tick that finds the interrupted run not yet returned would record
+    // "...; still running" instead (see perCheckTimeoutOverridesTheHealthDefault).
+    Health health = fixture.health(b -> b.defaultInterval(Duration.ofHours(1)));
     CountDownLatch never = fixture.latch();
     health.register(
         "slow",
@@ -39,7 +47,9 @@ class TimeoutTest {
 
   @Test
   void timedOutMessageIsShownOnlyWithDetails() {
-    Health health = fixture.health();
+    // One run only: with the usual 20 ms interval a later tick that finds the interrupted run not
+    // yet returned would replace the message with "...; still running" before it is read.
+    Health health = fixture.health(b -> b.defaultInterval(Duration.ofHours(1)));
     CountDownLatch never = fixture.latch();
     health.register(
         "slow",
@@ -78,7 +88,8 @@ class TimeoutTest {
         CheckOptions.builder(Probe.READINESS).timeoutMillis(30).build());
 
     waiting().until(() -> interrupted.get() >= 2);
-    assertThat(message(health, "slow")).isEqualTo("timed out after 30ms");
+    // The timeout itself, or a tick that found an interrupted run not yet returned.
+    assertThat(message(health, "slow")).startsWith("timed out after 30ms");
   }
 
   @Test
@@ -103,12 +114,38 @@ class TimeoutTest {
 
   @Test
   void eachTimedOutRunCountsTowardTheFailureThreshold() {
-    // 100 ms between runs and a 30 ms timeout: each interrupted run has 70 ms to return before
-    // the next tick, so every failure counted here is a fresh run that timed out.
-    Health health = fixture.health(b -> b.defaultInterval(Duration.ofMillis(100)));
+    // 600 ms between runs and a 150 ms timeout: the first, fast run has 150 ms to get a thread
+    // and answer UP, and each interrupted run has 450 ms to return before the next tick (both
+    // enough on a heavily loaded machine), so every failure counted here is a fresh run that
+    // timed out, not a tick that found the previous one still running.
+    Health health = fixture.health(b -> b.defaultInterval(Duration.ofMillis(600)));
     CountDownLatch never = fixture.latch();
     AtomicInteger runs = new AtomicInteger();
     AtomicInteger slowRunsAtTransition = new AtomicInteger(-1);
+    List<String> failures = new CopyOnWriteArrayList<>();
+    AtomicReference<Status> downFrom = new AtomicReference<>();
+    // Added before the check exists, so neither transition can be missed however late this
+    // thread gets to look: the UP lasts only until the third slow run times out.
+    health.addListener(
+        new HealthListener() {
+          @Override
+          public void onResult(CheckState state) {
+            // Called before onTransition for the same result, so the third failure is here too.
+            if (slowRunsAtTransition.get() < 0) {
+              state.lastResult().filter(r -> !r.isUp()).flatMap(CheckResult::message).ifPresent(failures::add);
+            }
+          }
+
+          @Override
+          public void onTransition(String name, CheckState previous, CheckState current) {
+            if (current.status() == Status.DOWN) {
+              // Called under the evaluator's lock at the transition, before the third slow run
+              // is interrupted, so no fourth run can have started yet.
+              slowRunsAtTransition.set(runs.get() - 1);
+              downFrom.set(previous.status());
+            }
+          }
+        });
     health.register(
         "slow",
         () -> {
@@ -118,19 +155,55 @@ class TimeoutTest {
           never.await();
           return CheckResult.up();
         },
-        CheckOptions.builder(Probe.READINESS).timeoutMillis(30).failureThreshold(3).build());
-    awaitStatus(health, "slow", Status.UP);
-    // Called under the evaluator's lock at the transition, before the third slow run is
-    // interrupted, so no fourth run can have started yet.
-    health.addListener(
-        (name, previous, current) -> {
-          if (current.status() == Status.DOWN) {
-            slowRunsAtTransition.set(runs.get() - 1);
-          }
-        });
+        CheckOptions.builder(Probe.READINESS).timeoutMillis(150).failureThreshold(3).build());
 
-    awaitStatus(health, "slow", Status.DOWN);
+    waiting().atMost(Duration.ofSeconds(10)).until(() -> slowRunsAtTransition.get() >= 0);
+    assertThat(downFrom.get()).isEqualTo(Status.UP);
+    assertThat(failures).containsExactly("timed out after 150ms", "timed out after 150ms", "timed out after 150ms");
     assertThat(slowRunsAtTransition.get()).isEqualTo(3);
+    assertThat(health.check("slow").orElseThrow().status()).isEqualTo(Status.DOWN);
+  }
+
+  @Test
+  void runWhoseTimeoutFiresBeforeItGetsAThreadIsNotLeftHanging() {
+    // An executor whose threads start a run only once the gate opens: the first run's timeout
+    // fires while it still waits for its thread, as on a heavily loaded machine. Nothing is
+    // left to interrupt it then, so the check must not be called for that run at all.
+    CountDownLatch gate = fixture.latch();
+    ExecutorService late =
+        new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.MINUTES, new SynchronousQueue<>()) {
+          @Override
+          protected void beforeExecute(Thread thread, Runnable task) {
+            try {
+              gate.await();
+            } catch (InterruptedException e) {
+              thread.interrupt();
+            }
+          }
+        };
+    fixture.onCleanup(late::shutdownNow);
+    Health health = fixture.health(b -> b.checkExecutor(late));
+    CountDownLatch never = fixture.latch();
+    AtomicInteger interrupted = new AtomicInteger();
+    health.register(
+        "slow",
+        () -> {
+          try {
+            never.await();
+          } catch (InterruptedException e) {
+            interrupted.incrementAndGet();
+            throw e;
+          }
+          return CheckResult.up();
+        },
+        CheckOptions.builder(Probe.READINESS).timeoutMillis(30).build());
+    awaitStatus(health, "slow", Status.DOWN);
+
+    gate.countDown();
+    // Every run the check's code sees is one whose timeout can still interrupt it: were the
+    // late first run called, it would block forever and no later run would ever start.
+    waiting().until(() -> interrupted.get() >= 2);
+    assertThat(message(health, "slow")).startsWith("timed out after 30ms");
   }
 
   @Test
@@ -143,7 +216,8 @@ class TimeoutTest {
           slow.await();
           return CheckResult.up("fast again");
         },
-        CheckOptions.builder(Probe.READINESS).timeoutMillis(30).build());
+        // Long enough for a fast run to get a thread and answer on a loaded machine.
+        CheckOptions.builder(Probe.READINESS).timeoutMillis(200).build());
     awaitStatus(health, "recovering", Status.DOWN);
 
     slow.countDown();
