@@ -3,6 +3,7 @@ package dev.probekit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.probekit.core.DrainPhase;
 import dev.probekit.core.Lifecycle;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -52,11 +53,13 @@ class DrainTest {
   @org.springframework.boot.SpringBootConfiguration
   @org.springframework.boot.autoconfigure.EnableAutoConfiguration
   static class App {
-    // Core skips the pre-stop delay for an application whose readiness never rested on a check
-    // ("never ready"), so this application has one, as real ones do.
+    // No readiness check on purpose: Spring holds readiness DOWN while starting and releases it
+    // once it accepts traffic, which must count as ready, so the pre-stop delay still runs.
+
+    // Jetty is on the test classpath too, and Boot would pick it: this app is the Tomcat one.
     @Bean
-    dev.probekit.core.HealthCheck db() {
-      return dev.probekit.core.CheckResult::up;
+    org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory tomcat() {
+      return new org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory();
     }
 
     @Bean
@@ -122,6 +125,8 @@ class DrainTest {
             .run();
     String base =
         "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+    assertThat(((WebServerApplicationContext) context).getWebServer().getClass().getSimpleName())
+        .startsWith(type == WebApplicationType.SERVLET ? "Tomcat" : "Netty");
     Lifecycle lifecycle = context.getBean(Lifecycle.class);
     await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(base, "/readyz").statusCode() == 200);
 
@@ -151,6 +156,9 @@ class DrainTest {
     assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(600)).isLessThan(Duration.ofSeconds(10));
     assertThat(lifecycle.summary()).isPresent();
     assertThat(lifecycle.summary().get().toString()).isNotEmpty();
+    // The pre-stop delay ran in full: Spring's released readiness counts as having been ready.
+    assertThat(lifecycle.summary().get().phaseDurations().get(DrainPhase.PRE_STOP_DELAY))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(590));
     // The task ran after every request finished, and before the user's beans were destroyed.
     assertThat(EVENTS).containsExactly("task ran, in flight 0", "pool destroyed");
   }

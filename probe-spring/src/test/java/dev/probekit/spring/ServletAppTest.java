@@ -56,7 +56,13 @@ class ServletAppTest extends AbstractMainPortContractTest {
   }
 
   @Import({TestApps.Checks.class, Hello.class, ActuatorBits.class})
-  static class App {}
+  static class App {
+    // Jetty is on the test classpath too, and Boot would pick it: this app is the Tomcat one.
+    @Bean
+    org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory tomcat() {
+      return new org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory();
+    }
+  }
 
   static final String[] ACTUATOR = {
     "probekit.actuator.adopt.readiness=slow",
