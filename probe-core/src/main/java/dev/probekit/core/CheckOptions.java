@@ -54,6 +54,7 @@ public final class CheckOptions {
    *
    * @param probe the first probe
    * @param more further probes
+   * @return the options
    */
   public static CheckOptions of(Probe probe, Probe... more) {
     return builder(probe, more).build();
@@ -64,47 +65,48 @@ public final class CheckOptions {
    *
    * @param probe the first probe
    * @param more further probes
+   * @return a new builder
    */
   public static Builder builder(Probe probe, Probe... more) {
     return new Builder(probe, more);
   }
 
-  /** The probes this check belongs to; never empty. */
+  /** {@return the probes this check belongs to; never empty} */
   public Set<Probe> probes() {
     return probes;
   }
 
-  /** The interval between runs, if set here rather than inherited. */
+  /** {@return the interval between runs, if set here rather than inherited} */
   public Optional<Duration> interval() {
     return Optional.ofNullable(interval);
   }
 
-  /** The timeout of one run, if set here rather than inherited. */
+  /** {@return the timeout of one run, if set here rather than inherited} */
   public Optional<Duration> timeout() {
     return Optional.ofNullable(timeout);
   }
 
-  /** The delay before the first run, if set here rather than inherited (default: none). */
+  /** {@return the delay before the first run, if set here rather than inherited (default: none)} */
   public Optional<Duration> initialDelay() {
     return Optional.ofNullable(initialDelay);
   }
 
-  /** Consecutive failures that turn the check DOWN. */
+  /** {@return consecutive failures that turn the check DOWN} */
   public int failureThreshold() {
     return failureThreshold;
   }
 
-  /** Consecutive successes that turn the check UP. */
+  /** {@return consecutive successes that turn the check UP} */
   public int successThreshold() {
     return successThreshold;
   }
 
-  /** Whether the check can fail its probes; optional checks are only reported. */
+  /** {@return whether the check can fail its probes; optional checks are only reported} */
   public boolean required() {
     return required;
   }
 
-  /** A builder initialised with these options. */
+  /** {@return a builder initialised with these options} */
   public Builder toBuilder() {
     Builder b = new Builder(probes);
     b.interval = interval;
@@ -181,35 +183,65 @@ public final class CheckOptions {
       this.probes = EnumSet.copyOf(probes);
     }
 
-    /** Adds a probe this check belongs to. */
+    /**
+     * Adds a probe this check belongs to.
+     *
+     * @param probe one more probe
+     * @return this builder
+     */
     public Builder probe(Probe probe) {
       probes.add(Objects.requireNonNull(probe, "probe"));
       return this;
     }
 
-    /** The interval between the starts of two runs; default {@link Health#DEFAULT_INTERVAL}. */
+    /**
+     * The interval between the starts of two runs; default {@link Health#DEFAULT_INTERVAL}.
+     *
+     * @param interval the interval; positive
+     * @return this builder
+     */
     public Builder interval(Duration interval) {
       this.interval = positive("interval", interval);
       return this;
     }
 
-    /** {@link #interval(Duration)} in milliseconds. */
+    /**
+     * {@link #interval(Duration)} in milliseconds.
+     *
+     * @param millis the interval in milliseconds
+     * @return this builder
+     */
     public Builder intervalMillis(long millis) {
       return interval(Duration.ofMillis(millis));
     }
 
-    /** How long one run may take before it counts as DOWN; default {@link Health#DEFAULT_TIMEOUT}. */
+    /**
+     * How long one run may take before it counts as DOWN; default {@link Health#DEFAULT_TIMEOUT}.
+     *
+     * @param timeout the timeout; positive
+     * @return this builder
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = positive("timeout", timeout);
       return this;
     }
 
-    /** {@link #timeout(Duration)} in milliseconds. */
+    /**
+     * {@link #timeout(Duration)} in milliseconds.
+     *
+     * @param millis the timeout in milliseconds
+     * @return this builder
+     */
     public Builder timeoutMillis(long millis) {
       return timeout(Duration.ofMillis(millis));
     }
 
-    /** The delay before the first run; default zero, so a new check is known quickly. */
+    /**
+     * The delay before the first run; default zero, so a new check is known quickly.
+     *
+     * @param initialDelay the delay; zero or positive
+     * @return this builder
+     */
     public Builder initialDelay(Duration initialDelay) {
       Objects.requireNonNull(initialDelay, "initialDelay");
       if (initialDelay.isNegative()) {
@@ -219,12 +251,22 @@ public final class CheckOptions {
       return this;
     }
 
-    /** {@link #initialDelay(Duration)} in milliseconds. */
+    /**
+     * {@link #initialDelay(Duration)} in milliseconds.
+     *
+     * @param millis the initial delay in milliseconds
+     * @return this builder
+     */
     public Builder initialDelayMillis(long millis) {
       return initialDelay(Duration.ofMillis(millis));
     }
 
-    /** Consecutive failures that turn the check DOWN; default {@value #DEFAULT_FAILURE_THRESHOLD}. */
+    /**
+     * Consecutive failures that turn the check DOWN; default {@value #DEFAULT_FAILURE_THRESHOLD}.
+     *
+     * @param failureThreshold at least 1
+     * @return this builder
+     */
     public Builder failureThreshold(int failureThreshold) {
       if (failureThreshold < 1) {
         throw new IllegalArgumentException(
@@ -234,7 +276,12 @@ public final class CheckOptions {
       return this;
     }
 
-    /** Consecutive successes that turn the check UP; default {@value #DEFAULT_SUCCESS_THRESHOLD}. */
+    /**
+     * Consecutive successes that turn the check UP; default {@value #DEFAULT_SUCCESS_THRESHOLD}.
+     *
+     * @param successThreshold at least 1
+     * @return this builder
+     */
     public Builder successThreshold(int successThreshold) {
       if (successThreshold < 1) {
         throw new IllegalArgumentException(
@@ -247,13 +294,20 @@ public final class CheckOptions {
     /**
      * Whether the check can fail its probes (default {@code true}). An optional check is shown in
      * verbose and JSON output but never fails a probe.
+     *
+     * @param required {@code false} for an optional check
+     * @return this builder
      */
     public Builder required(boolean required) {
       this.required = required;
       return this;
     }
 
-    /** Builds the options. */
+    /**
+     * Builds the options.
+     *
+     * @return new options
+     */
     public CheckOptions build() {
       return new CheckOptions(this);
     }

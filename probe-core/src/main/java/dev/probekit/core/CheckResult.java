@@ -46,7 +46,11 @@ public final class CheckResult {
     this.time = time;
   }
 
-  /** A healthy result with no message. */
+  /**
+   * A healthy result with no message.
+   *
+   * @return the result
+   */
   public static CheckResult up() {
     return UP;
   }
@@ -55,6 +59,7 @@ public final class CheckResult {
    * A healthy result with a message.
    *
    * @param message shown only when details are allowed
+   * @return the result
    */
   public static CheckResult up(String message) {
     return new CheckResult(Status.UP, message, Map.of(), null, null, null);
@@ -64,6 +69,7 @@ public final class CheckResult {
    * An unhealthy result.
    *
    * @param message why, shown only when details are allowed
+   * @return the result
    */
   public static CheckResult down(String message) {
     return new CheckResult(Status.DOWN, message, Map.of(), null, null, null);
@@ -74,6 +80,7 @@ public final class CheckResult {
    *
    * @param error the cause, shown (class and message only, never a stack trace) when details are
    *     allowed
+   * @return the result
    */
   public static CheckResult down(Throwable error) {
     Objects.requireNonNull(error, "error");
@@ -85,6 +92,7 @@ public final class CheckResult {
    *
    * @param status {@link Status#UP} or {@link Status#DOWN}
    * @param message optional message, may be {@code null}
+   * @return the result
    * @throws IllegalArgumentException if {@code status} is {@link Status#UNKNOWN}
    */
   public static CheckResult of(Status status, String message) {
@@ -101,6 +109,7 @@ public final class CheckResult {
    * @param key the detail's name
    * @param value a {@link String}, {@link Number} or {@link Boolean}; anything else is stored as its
    *     {@code toString()}
+   * @return a new result
    */
   public CheckResult withDetail(String key, Object value) {
     Objects.requireNonNull(key, "key");
@@ -120,6 +129,7 @@ public final class CheckResult {
    *
    * @param duration how long the run took
    * @param time when the run completed
+   * @return a new result
    */
   public CheckResult withTiming(Duration duration, Instant time) {
     return new CheckResult(
@@ -131,37 +141,37 @@ public final class CheckResult {
         Objects.requireNonNull(time, "time"));
   }
 
-  /** {@link Status#UP} or {@link Status#DOWN}. */
+  /** {@return {@link Status#UP} or {@link Status#DOWN}} */
   public Status status() {
     return status;
   }
 
-  /** Whether {@link #status()} is UP. */
+  /** {@return whether {@link #status()} is UP} */
   public boolean isUp() {
     return status == Status.UP;
   }
 
-  /** The message, if any. */
+  /** {@return the message, if any} */
   public Optional<String> message() {
     return Optional.ofNullable(message);
   }
 
-  /** The details, unmodifiable, in insertion order. */
+  /** {@return the details, unmodifiable, in insertion order} */
   public Map<String, Object> details() {
     return details;
   }
 
-  /** The error that made this result DOWN, if any. */
+  /** {@return the error that made this result DOWN, if any} */
   public Optional<Throwable> error() {
     return Optional.ofNullable(error);
   }
 
-  /** How long the run took; empty until the evaluator stamps the result. */
+  /** {@return how long the run took; empty until the evaluator stamps the result} */
   public Optional<Duration> duration() {
     return Optional.ofNullable(duration);
   }
 
-  /** When the run completed; empty until the evaluator stamps the result. */
+  /** {@return when the run completed; empty until the evaluator stamps the result} */
   public Optional<Instant> time() {
     return Optional.ofNullable(time);
   }

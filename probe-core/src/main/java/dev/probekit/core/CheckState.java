@@ -36,27 +36,27 @@ public final class CheckState {
     return new CheckState(name, probes, required, status, lastResult);
   }
 
-  /** The check's name. */
+  /** {@return the check's name} */
   public String name() {
     return name;
   }
 
-  /** The probes the check belongs to. */
+  /** {@return the probes the check belongs to} */
   public Set<Probe> probes() {
     return probes;
   }
 
-  /** Whether the check can fail its probes. */
+  /** {@return whether the check can fail its probes} */
   public boolean required() {
     return required;
   }
 
-  /** The effective status, after thresholds. */
+  /** {@return the effective status, after thresholds} */
   public Status status() {
     return status;
   }
 
-  /** The most recent completed (or timed-out) run, if any. */
+  /** {@return the most recent completed (or timed-out) run, if any} */
   public Optional<CheckResult> lastResult() {
     return Optional.ofNullable(lastResult);
   }

@@ -10,7 +10,9 @@ import java.util.List;
 public final class DependencyWaitException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /** The names of the dependencies that were not available. */
   private final List<String> unmet;
+  /** Whether the waits were aborted rather than timed out. */
   private final boolean aborted;
 
   DependencyWaitException(String message, List<String> unmet, boolean aborted) {
@@ -19,7 +21,7 @@ public final class DependencyWaitException extends Exception {
     this.aborted = aborted;
   }
 
-  /** The names of the dependencies that were not available. */
+  /** {@return the names of the dependencies that were not available} */
   public List<String> unmet() {
     return unmet;
   }
@@ -27,6 +29,8 @@ public final class DependencyWaitException extends Exception {
   /**
    * Whether the waits were aborted (the service began shutting down, or {@link Waits#close()} was
    * called) rather than timed out.
+   *
+   * @return {@code true} if aborted, {@code false} if the deadline passed
    */
   public boolean aborted() {
     return aborted;

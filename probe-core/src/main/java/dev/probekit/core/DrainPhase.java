@@ -32,7 +32,9 @@ public enum DrainPhase {
     this.tagValue = tagValue;
   }
 
-  /** The kebab-case name used in logs and metric tags, such as {@code "pre-stop-delay"}. */
+  /**
+   * {@return the kebab-case name used in logs and metric tags, such as {@code "pre-stop-delay"}}
+   */
   public String tagValue() {
     return tagValue;
   }

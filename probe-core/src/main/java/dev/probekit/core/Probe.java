@@ -17,12 +17,12 @@ public enum Probe {
     this.pathSegment = pathSegment;
   }
 
-  /** The lower-case name used in bodies and JSON, such as {@code "readiness"}. */
+  /** {@return the lower-case name used in bodies and JSON, such as {@code "readiness"}} */
   public String displayName() {
     return displayName;
   }
 
-  /** The path segment this probe is served at, such as {@code "readyz"}. */
+  /** {@return the path segment this probe is served at, such as {@code "readyz"}} */
   public String pathSegment() {
     return pathSegment;
   }

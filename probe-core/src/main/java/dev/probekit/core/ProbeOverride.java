@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public interface ProbeOverride {
 
-  /** The probe this override controls. */
+  /** {@return the probe this override controls} */
   Probe probe();
 
   /**
@@ -24,6 +24,6 @@ public interface ProbeOverride {
   /** Lets the checks decide again. Does nothing if the probe is not overridden. */
   void clear();
 
-  /** The reason the probe is held DOWN, or empty when it is not. */
+  /** {@return the reason the probe is held DOWN, or empty when it is not} */
   Optional<String> reason();
 }

@@ -6,19 +6,23 @@ package dev.probekit.core;
  */
 public interface ProbeRequest {
 
-  /** The method, such as {@code "GET"}. */
+  /** {@return the method, such as {@code "GET"}} */
   String method();
 
-  /** The raw (still percent-encoded) path, such as {@code "/readyz"}. */
+  /** {@return the raw (still percent-encoded) path, such as {@code "/readyz"}} */
   String rawPath();
 
-  /** The raw (still percent-encoded) query without the {@code '?'}, or {@code null} if none. */
+  /**
+   * {@return the raw (still percent-encoded) query without the {@code '?'}, or {@code null} if
+   * none}
+   */
   String rawQuery();
 
   /**
    * The first value of a request header, or {@code null}.
    *
    * @param name the header's name, matched case-insensitively
+   * @return the first value, or {@code null}
    */
   String header(String name);
 
@@ -29,6 +33,7 @@ public interface ProbeRequest {
    * @param rawPath the raw path
    * @param rawQuery the raw query or {@code null}
    * @param accept the Accept header or {@code null}
+   * @return the request
    */
   static ProbeRequest of(String method, String rawPath, String rawQuery, String accept) {
     return new ProbeRequest() {

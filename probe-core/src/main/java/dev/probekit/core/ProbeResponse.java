@@ -56,6 +56,7 @@ public final class ProbeResponse {
    * @param status the HTTP status code
    * @param contentType the media type of {@code body}
    * @param body the body; copied
+   * @return the response
    */
   public static ProbeResponse of(int status, String contentType, byte[] body) {
     return create(status, contentType, body.clone(), null);
@@ -66,6 +67,7 @@ public final class ProbeResponse {
    *
    * @param status the HTTP status code
    * @param text the body, encoded as UTF-8
+   * @return the response
    */
   public static ProbeResponse text(int status, String text) {
     return create(status, TEXT_PLAIN, text.getBytes(StandardCharsets.UTF_8), null);
@@ -95,37 +97,39 @@ public final class ProbeResponse {
   /**
    * The same response for a HEAD request: same status and headers, and a body of zero bytes whose
    * {@link #contentLength()} is still the GET body's length.
+   *
+   * @return the HEAD variant
    */
   public ProbeResponse forHead() {
     return headRequest ? this : new ProbeResponse(status, contentType, headers, body, true);
   }
 
-  /** The HTTP status code. */
+  /** {@return the HTTP status code} */
   public int status() {
     return status;
   }
 
-  /** The Content-Type header's value. */
+  /** {@return the Content-Type header's value} */
   public String contentType() {
     return contentType;
   }
 
-  /** Every header to write, Content-Type included; unmodifiable. */
+  /** {@return every header to write, Content-Type included; unmodifiable} */
   public List<Map.Entry<String, String>> headers() {
     return headers;
   }
 
-  /** Whether this is the HEAD variant, whose body must not be written. */
+  /** {@return whether this is the HEAD variant, whose body must not be written} */
   public boolean isHead() {
     return headRequest;
   }
 
-  /** The length of the GET body, for Content-Length. */
+  /** {@return the length of the GET body, for Content-Length} */
   public int contentLength() {
     return body.length;
   }
 
-  /** The number of body bytes to write: 0 for HEAD, else {@link #contentLength()}. */
+  /** {@return the number of body bytes to write: 0 for HEAD, else {@link #contentLength()}} */
   public int bodyLength() {
     return headRequest ? 0 : body.length;
   }
@@ -133,6 +137,7 @@ public final class ProbeResponse {
   /**
    * Writes the body (nothing for HEAD) to {@code out} without allocating.
    *
+   * @param out where to write the body
    * @throws IOException if {@code out} throws
    */
   public void writeBody(OutputStream out) throws IOException {
@@ -145,17 +150,19 @@ public final class ProbeResponse {
    * A read-only view of the body (empty for HEAD), without copying: for servers that write a
    * {@link ByteBuffer}, such as Netty's {@code Unpooled.wrappedBuffer}. Each call returns a new
    * view, so its position and limit belong to the caller.
+   *
+   * @return a new read-only view
    */
   public ByteBuffer bodyBuffer() {
     return ByteBuffer.wrap(body, 0, bodyLength()).asReadOnlyBuffer();
   }
 
-  /** A copy of the body bytes (empty for HEAD). */
+  /** {@return a copy of the body bytes (empty for HEAD)} */
   public byte[] body() {
     return headRequest ? new byte[0] : body.clone();
   }
 
-  /** The body as UTF-8 text (empty for HEAD); for tests and logs. */
+  /** {@return the body as UTF-8 text (empty for HEAD); for tests and logs} */
   public String bodyAsString() {
     return headRequest ? "" : new String(body, StandardCharsets.UTF_8);
   }

@@ -51,42 +51,47 @@ public final class ProbeSnapshot {
     this.headResponse = response.forHead();
   }
 
-  /** The probe, or empty for the overall {@code /healthz} view. */
+  /** {@return the probe, or empty for the overall {@code /healthz} view} */
   public Optional<Probe> probe() {
     return Optional.ofNullable(probe);
   }
 
-  /** {@code "liveness"}, {@code "readiness"}, {@code "startup"}, or {@code "health"}. */
+  /** {@return {@code "liveness"}, {@code "readiness"}, {@code "startup"}, or {@code "health"}} */
   public String name() {
     return probe == null ? "health" : probe.displayName();
   }
 
-  /** {@link Status#UP} or {@link Status#DOWN}. */
+  /** {@return {@link Status#UP} or {@link Status#DOWN}} */
   public Status status() {
     return status;
   }
 
-  /** Whether {@link #status()} is UP. */
+  /** {@return whether {@link #status()} is UP} */
   public boolean isUp() {
     return status == Status.UP;
   }
 
-  /** The checks in this probe, in registration order; unmodifiable. */
+  /** {@return the checks in this probe, in registration order; unmodifiable} */
   public List<CheckState> checks() {
     return checks;
   }
 
-  /** The named check, if it is in this probe. */
+  /**
+   * The named check, if it is in this probe.
+   *
+   * @param name the check's name
+   * @return the check's state, or empty
+   */
   public Optional<CheckState> check(String name) {
     return Optional.ofNullable(checksByName.get(name));
   }
 
-  /** The reason of a manual override holding this probe DOWN, if any. */
+  /** {@return the reason of a manual override holding this probe DOWN, if any} */
   public Optional<String> overrideReason() {
     return Optional.ofNullable(overrideReason);
   }
 
-  /** When this snapshot was built. */
+  /** {@return when this snapshot was built} */
   public Instant time() {
     return time;
   }

@@ -37,6 +37,7 @@ public final class ShutdownSummary {
    * @param requestsDrained requests that finished between stop-accepting and the drain deadline
    * @param requestsAbandoned requests still in flight at the drain deadline
    * @param failedTasks names of the shutdown tasks that threw or timed out
+   * @return the summary
    */
   public static ShutdownSummary of(
       Map<DrainPhase, Duration> phaseDurations,
@@ -55,27 +56,30 @@ public final class ShutdownSummary {
         failedTasks);
   }
 
-  /** How long each phase that ran took, in phase order; unmodifiable. */
+  /** {@return how long each phase that ran took, in phase order; unmodifiable} */
   public Map<DrainPhase, Duration> phaseDurations() {
     return phaseDurations;
   }
 
-  /** The whole sequence's duration. */
+  /** {@return the whole sequence's duration} */
   public Duration total() {
     return total;
   }
 
-  /** Requests that finished after the servers began to stop accepting, before the drain deadline. */
+  /**
+   * {@return requests that finished after the servers began to stop accepting, before the drain
+   * deadline}
+   */
   public long requestsDrained() {
     return requestsDrained;
   }
 
-  /** Requests still in flight at the drain deadline. */
+  /** {@return requests still in flight at the drain deadline} */
   public long requestsAbandoned() {
     return requestsAbandoned;
   }
 
-  /** Names of the shutdown tasks that threw or timed out, in the order they ran. */
+  /** {@return names of the shutdown tasks that threw or timed out, in the order they ran} */
   public List<String> failedTasks() {
     return failedTasks;
   }

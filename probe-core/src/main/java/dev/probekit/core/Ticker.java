@@ -8,10 +8,10 @@ package dev.probekit.core;
 @FunctionalInterface
 public interface Ticker {
 
-  /** The current reading, in nanoseconds. */
+  /** {@return the current reading, in nanoseconds} */
   long read();
 
-  /** The ticker backed by {@link System#nanoTime()}. */
+  /** {@return the ticker backed by {@link System#nanoTime()}} */
   static Ticker system() {
     return System::nanoTime;
   }

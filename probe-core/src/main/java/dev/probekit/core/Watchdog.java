@@ -31,12 +31,12 @@ public interface Watchdog extends HealthCheck {
   /** Records that the watched loop made progress just now. */
   void tick();
 
-  /** The time since the last tick (or since creation, before the first). */
+  /** {@return the time since the last tick (or since creation, before the first)} */
   Duration silence();
 
-  /** The longest silence that is still UP. */
+  /** {@return the longest silence that is still UP} */
   Duration maxSilence();
 
-  /** The name used in messages. */
+  /** {@return the name used in messages} */
   String name();
 }

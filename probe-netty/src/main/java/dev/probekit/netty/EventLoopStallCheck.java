@@ -62,7 +62,7 @@ public final class EventLoopStallCheck implements HealthCheck {
     this.ticker = b.ticker;
   }
 
-  /** A builder; add at least one group. */
+  /** {@return a builder; add at least one group} */
   public static Builder builder() {
     return new Builder();
   }
@@ -72,6 +72,7 @@ public final class EventLoopStallCheck implements HealthCheck {
    *
    * @param name names the group's loops in messages, as {@code name#0}, {@code name#1}, ...
    * @param group the event loop group
+   * @return the check
    */
   public static EventLoopStallCheck of(String name, EventExecutorGroup group) {
     return builder().group(name, group).build();
@@ -184,6 +185,7 @@ public final class EventLoopStallCheck implements HealthCheck {
      *
      * @param name names the loops in messages, as {@code name#0}, {@code name#1}, ...
      * @param group the group; its loops are taken now
+     * @return this builder
      */
     public Builder group(String name, EventExecutorGroup group) {
       Objects.requireNonNull(name, "name");
@@ -198,6 +200,9 @@ public final class EventLoopStallCheck implements HealthCheck {
     /**
      * How long a loop may take to run a task before it counts as stalled; default {@link
      * #DEFAULT_THRESHOLD}. Keep it below the check's timeout.
+     *
+     * @param threshold the threshold
+     * @return this builder
      */
     public Builder threshold(Duration threshold) {
       Objects.requireNonNull(threshold, "threshold");
@@ -208,12 +213,22 @@ public final class EventLoopStallCheck implements HealthCheck {
       return this;
     }
 
-    /** {@link #threshold(Duration)} in milliseconds. */
+    /**
+     * {@link #threshold(Duration)} in milliseconds.
+     *
+     * @param millis the threshold in milliseconds
+     * @return this builder
+     */
     public Builder thresholdMillis(long millis) {
       return threshold(Duration.ofMillis(millis));
     }
 
-    /** The ticker that measures how long tasks wait; default {@link Ticker#system()}. */
+    /**
+     * The ticker that measures how long tasks wait; default {@link Ticker#system()}.
+     *
+     * @param ticker the ticker
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
@@ -222,6 +237,7 @@ public final class EventLoopStallCheck implements HealthCheck {
     /**
      * Builds the check.
      *
+     * @return the check
      * @throws IllegalStateException if no group was added
      */
     public EventLoopStallCheck build() {

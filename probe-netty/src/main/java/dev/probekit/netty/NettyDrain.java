@@ -49,6 +49,7 @@ public final class NettyDrain {
    * Drain support for one server, which listens to {@code lifecycle} for the start of the drain.
    *
    * @param lifecycle the lifecycle whose tracker counts requests and whose drain closes connections
+   * @return the drain support
    */
   public static NettyDrain of(Lifecycle lifecycle) {
     Objects.requireNonNull(lifecycle, "lifecycle");
@@ -65,6 +66,8 @@ public final class NettyDrain {
   /**
    * A new handler for one channel: add it after the {@link ProbeHandler} (so probes are not
    * counted) and before the application's handlers. Not {@code @Sharable}.
+   *
+   * @return a new handler
    */
   public ChannelHandler newHandler() {
     return new InflightHandler(this);
@@ -82,12 +85,12 @@ public final class NettyDrain {
     }
   }
 
-  /** The number of connections currently open through handlers of this drain. */
+  /** {@return the number of connections currently open through handlers of this drain} */
   public int openConnections() {
     return handlers.size();
   }
 
-  /** The lifecycle's tracker. */
+  /** {@return the lifecycle's tracker} */
   public InflightTracker inflight() {
     return inflight;
   }

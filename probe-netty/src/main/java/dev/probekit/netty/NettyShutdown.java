@@ -71,6 +71,7 @@ public final class NettyShutdown {
    * @param serverChannel the bound server channel
    * @param groups the event loop groups and executor groups to shut down, in this order: typically
    *     the boss and worker groups, then the application's executor group
+   * @return the registration
    */
   public static NettyShutdown of(
       Lifecycle lifecycle, Channel serverChannel, EventExecutorGroup... groups) {
@@ -85,6 +86,7 @@ public final class NettyShutdown {
    * A builder registering with {@code lifecycle}.
    *
    * @param lifecycle the lifecycle to register with
+   * @return a new builder
    */
   public static Builder builder(Lifecycle lifecycle) {
     return new Builder(lifecycle);
@@ -147,7 +149,12 @@ public final class NettyShutdown {
       this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
     }
 
-    /** The name in logs and the shutdown summary; default {@value #DEFAULT_NAME}. */
+    /**
+     * The name in logs and the shutdown summary; default {@value #DEFAULT_NAME}.
+     *
+     * @param name the name; not empty
+     * @return this builder
+     */
     public Builder name(String name) {
       Objects.requireNonNull(name, "name");
       if (name.isEmpty()) {
@@ -157,7 +164,12 @@ public final class NettyShutdown {
       return this;
     }
 
-    /** A server channel to close when the lifecycle stops accepting; repeatable. */
+    /**
+     * A server channel to close when the lifecycle stops accepting; repeatable.
+     *
+     * @param serverChannel a bound server channel
+     * @return this builder
+     */
     public Builder serverChannel(Channel serverChannel) {
       serverChannels.add(Objects.requireNonNull(serverChannel, "serverChannel"));
       return this;
@@ -166,13 +178,21 @@ public final class NettyShutdown {
     /**
      * An event loop group (or any executor group, such as the application's) to shut down after
      * the drain; repeatable. Groups are shut down in the order added: event loops first.
+     *
+     * @param group the group
+     * @return this builder
      */
     public Builder eventLoopGroup(EventExecutorGroup group) {
       groups.add(Objects.requireNonNull(group, "group"));
       return this;
     }
 
-    /** The quiet period of {@code shutdownGracefully}; default {@link #DEFAULT_QUIET_PERIOD}. */
+    /**
+     * The quiet period of {@code shutdownGracefully}; default {@link #DEFAULT_QUIET_PERIOD}.
+     *
+     * @param quietPeriod the quiet period; zero or positive
+     * @return this builder
+     */
     public Builder quietPeriod(Duration quietPeriod) {
       Objects.requireNonNull(quietPeriod, "quietPeriod");
       if (quietPeriod.isNegative()) {
@@ -182,7 +202,12 @@ public final class NettyShutdown {
       return this;
     }
 
-    /** {@link #quietPeriod(Duration)} in milliseconds. */
+    /**
+     * {@link #quietPeriod(Duration)} in milliseconds.
+     *
+     * @param millis the quiet period in milliseconds
+     * @return this builder
+     */
     public Builder quietPeriodMillis(long millis) {
       return quietPeriod(Duration.ofMillis(millis));
     }
@@ -190,6 +215,9 @@ public final class NettyShutdown {
     /**
      * The longest wait for the groups to terminate, and the shutdown task's timeout; default
      * {@link #DEFAULT_TIMEOUT}. The lifecycle caps it by what is left of the grace period.
+     *
+     * @param timeout the timeout; positive
+     * @return this builder
      */
     public Builder timeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
@@ -200,7 +228,12 @@ public final class NettyShutdown {
       return this;
     }
 
-    /** {@link #timeout(Duration)} in milliseconds. */
+    /**
+     * {@link #timeout(Duration)} in milliseconds.
+     *
+     * @param millis the timeout in milliseconds
+     * @return this builder
+     */
     public Builder timeoutMillis(long millis) {
       return timeout(Duration.ofMillis(millis));
     }
@@ -208,6 +241,7 @@ public final class NettyShutdown {
     /**
      * Registers the stop-accepting action and the shutdown task with the lifecycle.
      *
+     * @return the registration
      * @throws IllegalArgumentException if the quiet period is not shorter than the timeout
      */
     public NettyShutdown register() {

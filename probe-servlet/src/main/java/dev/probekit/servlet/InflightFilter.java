@@ -52,6 +52,7 @@ public final class InflightFilter implements Filter {
    * A filter counting every request it sees into {@code lifecycle}'s tracker.
    *
    * @param lifecycle the lifecycle whose tracker and draining state to use
+   * @return the filter
    */
   public static InflightFilter of(Lifecycle lifecycle) {
     return new InflightFilter(lifecycle, null);
@@ -63,6 +64,7 @@ public final class InflightFilter implements Filter {
    *
    * @param lifecycle the lifecycle whose tracker and draining state to use
    * @param endpoints whose paths are probes, not application requests
+   * @return the filter
    */
   public static InflightFilter of(Lifecycle lifecycle, ProbeEndpoints endpoints) {
     return new InflightFilter(lifecycle, Objects.requireNonNull(endpoints, "endpoints"));

@@ -49,6 +49,7 @@ public final class ProbeServlet extends HttpServlet {
    * A servlet serving {@code endpoints}.
    *
    * @param endpoints the contract to serve
+   * @return the servlet
    */
   public static ProbeServlet of(ProbeEndpoints endpoints) {
     return new ProbeServlet(endpoints, NEVER);
@@ -60,13 +61,14 @@ public final class ProbeServlet extends HttpServlet {
    *
    * @param endpoints the contract to serve
    * @param lifecycle whose draining state closes connections
+   * @return the servlet
    */
   public static ProbeServlet of(ProbeEndpoints endpoints, Lifecycle lifecycle) {
     Objects.requireNonNull(lifecycle, "lifecycle");
     return new ProbeServlet(endpoints, lifecycle::isDraining);
   }
 
-  /** The endpoints served. */
+  /** {@return the endpoints served} */
   public ProbeEndpoints endpoints() {
     return endpoints;
   }

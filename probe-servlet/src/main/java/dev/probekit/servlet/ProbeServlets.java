@@ -84,6 +84,7 @@ public final class ProbeServlets {
    *
    * @param endpoints the contract to serve
    * @param lifecycle the lifecycle to count into
+   * @return the initializer
    */
   public static ServletContainerInitializer initializer(ProbeEndpoints endpoints, Lifecycle lifecycle) {
     Objects.requireNonNull(endpoints, "endpoints");
@@ -97,6 +98,7 @@ public final class ProbeServlets {
    * without one. A pattern {@code /x/*} also matches {@code /x} itself.
    *
    * @param endpoints the endpoints
+   * @return the patterns
    */
   public static List<String> urlPatterns(ProbeEndpoints endpoints) {
     String prefix = endpoints.prefix();
