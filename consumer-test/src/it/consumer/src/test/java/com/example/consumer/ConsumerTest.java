@@ -61,7 +61,7 @@ class ConsumerTest {
           ProbeServer.builder(ProbeEndpoints.of(health)).port(0).lifecycle(lifecycle).start();
       URI base = URI.create("http://127.0.0.1:" + server.port());
 
-      await().atMost(EVENTUALLY).until(() -> get(base.resolve("/readyz")), is(200, "ok\n"));
+      await().atMost(EVENTUALLY).until(() -> get(base.resolve("/readyz")), is(200, "ok"));
       assertEquals(200, get(base.resolve("/livez")).statusCode());
 
       databaseUp.set(false);
@@ -70,7 +70,7 @@ class ConsumerTest {
       assertTrue(get(base.resolve("/readyz?verbose")).body().contains("[-]db failed"));
       assertEquals(200, get(base.resolve("/livez")).statusCode(), "a dependency never fails liveness");
       databaseUp.set(true);
-      await().atMost(EVENTUALLY).until(() -> get(base.resolve("/readyz")), is(200, "ok\n"));
+      await().atMost(EVENTUALLY).until(() -> get(base.resolve("/readyz")), is(200, "ok"));
 
       // An application request is in flight when the shutdown starts: the drain waits for it.
       lifecycle.inflight().enter();
