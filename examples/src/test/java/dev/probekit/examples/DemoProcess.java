@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,6 +42,16 @@ final class DemoProcess implements AutoCloseable {
    * @param settings more {@code -Dkey=value} options
    */
   static DemoProcess start(String... settings) throws IOException {
+    return start(Map.of(), settings);
+  }
+
+  /**
+   * {@link #start(String...)} with more environment variables for the child.
+   *
+   * @param env variables added to this JVM's environment
+   * @param settings more {@code -Dkey=value} options
+   */
+  static DemoProcess start(Map<String, String> env, String... settings) throws IOException {
     Path jar = Path.of(System.getProperty("probekit.demo.jar", "target/probekit-demo.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("demo jar not built: " + jar.toAbsolutePath() + " (run mvn package first)");
@@ -63,8 +74,9 @@ final class DemoProcess implements AutoCloseable {
     command.add("-jar");
     command.add(jar.toString());
     Path log = Files.createTempFile("probekit-demo-", ".log");
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
     return new DemoProcess(process, log);
   }
 
