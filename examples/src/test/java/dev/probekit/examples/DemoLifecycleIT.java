@@ -154,7 +154,7 @@ class DemoLifecycleIT {
     assertThat(demo.process.exitValue()).as(demo.output()).isZero();
     assertThat(slow.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     // No second pre-stop delay: the exit follows the slow request, not another second of waiting.
-    assertThat(exitMillis).isLessThan(2_500);
+    assertThat(exitMillis).as(demo.output()).isLessThan(2_500);
     assertThat(demo.count("shutdown: announce done")).isEqualTo(1);
     assertThat(demo.count("shutdown: pre-stop-delay done")).isEqualTo(1);
     assertThat(demo.count("shutdown: stop-accepting done")).isEqualTo(1);
