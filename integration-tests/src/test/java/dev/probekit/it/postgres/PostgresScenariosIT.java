@@ -43,6 +43,9 @@ class PostgresScenariosIT {
   /** DemoDatabase.MAX_POOL_SIZE in examples: the most sessions the demo may hold. */
   private static final int MAX_POOL_SIZE = 8;
 
+  /** The kubelet's default livenessProbe failureThreshold. */
+  private static final int LIVENESS_FAILURE_THRESHOLD = 3;
+
   private static PostgresServer pg;
 
   private final HttpClient client =
@@ -81,6 +84,11 @@ class PostgresScenariosIT {
         "PROBEKIT_DEMO_DATABASE_PASSWORD", PASSWORD);
   }
 
+  /** 503, or no answer within the kubelet's 1 s (a loaded machine): the kubelet's "failed". */
+  private static boolean notUp(int status) {
+    return status == 503 || status == -1;
+  }
+
   private static int probe(int port, String path) {
     return KubeletProbe.get(port, path, 1_000).status();
   }
@@ -91,13 +99,13 @@ class PostgresScenariosIT {
     pg.stop();
     demo = DemoJvm.start(databaseEnv(), "-Dprobekit.demo.wait-deadline=60s").awaitProbePort();
     int probePort = demo.probePort();
-    List<String> liveness = watch(probePort, "/livez");
+    List<KubeletProbe.Result> liveness = watch(probePort, "/livez");
 
     // 5 s without the database: not started, alive, and the process stays up.
     await()
         .during(Duration.ofSeconds(5))
         .atMost(Duration.ofSeconds(7))
-        .until(() -> demo.process.isAlive() && probe(probePort, "/startupz") == 503);
+        .until(() -> demo.process.isAlive() && notUp(probe(probePort, "/startupz")));
     pg.start();
     long pgStartedAt = System.nanoTime();
     await().atMost(Duration.ofSeconds(20)).until(() -> probe(probePort, "/startupz") == 200);
@@ -106,11 +114,13 @@ class PostgresScenariosIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> probe(probePort, "/readyz") == 200);
     HttpResponse<String> hello = get(demo.appPort(), "/");
     stop.set(true);
-    System.out.printf("PG-START-ORDER startupz 200 %d ms after PostgreSQL started; liveness failures %s%n", startupMillis, liveness);
+    System.out.printf(
+        "PG-START-ORDER startupz 200 %d ms after PostgreSQL started; liveness probes %d, unanswered %d%n",
+        startupMillis, liveness.size(), failures(liveness));
 
     assertThat(hello.statusCode()).isEqualTo(200);
     assertThat(hello.body()).isEqualTo("hello from probekit-demo; PostgreSQL answered\n");
-    assertThat(liveness).as("liveness while waiting").isEmpty();
+    assertNoRestart(liveness);
     assertThat(demo.process.isAlive()).isTrue();
     // The waits back off to at most 5 s between attempts.
     assertThat(startupMillis).isLessThan(10_000);
@@ -144,7 +154,7 @@ class PostgresScenariosIT {
     int app = demo.appPort();
     int probePort = demo.probePort();
     await().atMost(Duration.ofSeconds(15)).until(() -> probe(probePort, "/readyz") == 200);
-    List<String> liveness = watch(probePort, "/livez");
+    List<KubeletProbe.Result> liveness = watch(probePort, "/livez");
     List<Answer> answers = new CopyOnWriteArrayList<>();
     for (int i = 0; i < 3; i++) {
       load(app, answers);
@@ -162,7 +172,7 @@ class PostgresScenariosIT {
     await()
         .during(Duration.ofMillis(left))
         .atMost(Duration.ofMillis(left + 3_000))
-        .until(() -> probe(probePort, "/readyz") == 503 && probe(probePort, "/livez") == 200);
+        .until(() -> notUp(probe(probePort, "/readyz")) && probe(probePort, "/livez") != 503);
     pg.start();
     long restartedAt = System.nanoTime();
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> probe(probePort, "/readyz") == 200);
@@ -189,16 +199,16 @@ class PostgresScenariosIT {
     double avg503 = during.stream().mapToLong(Answer::millis).average().orElse(-1);
     System.out.printf(
         "PG-OUTAGE readiness503AfterMs=%d client503s=%d avg503Ms=%.0f max503Ms=%d recoveryMs=%d afterOk=%d/%d"
-            + " sessions before=%d after=%d afterExit=0 livenessFailures=%d%n",
+            + " sessions before=%d after=%d afterExit=0 livenessProbes=%d unanswered=%d%n",
         readinessMillis, during.size(), avg503, max503, recoveryMillis,
         after.stream().filter(a -> a.status == 200).count(), after.size(),
-        sessionsBefore, sessionsAfter, liveness.size());
+        sessionsBefore, sessionsAfter, liveness.size(), failures(liveness));
 
     assertThat(demo.process.exitValue()).as(demo.output()).isZero();
     // The check's period (1 s) x failure threshold (2), plus one run's 1.5 s timeout and slack.
     assertThat(readinessMillis).isLessThan(4_500);
     assertThat(verbose).contains("[-]database failed: jdbc connection failed");
-    assertThat(liveness).as("liveness during the outage (a restart the kubelet would do)").isEmpty();
+    assertNoRestart(liveness);
     assertThat(during).isNotEmpty().allSatisfy(a -> {
       assertThat(a.status).as(a.body).isEqualTo(503);
       assertThat(a.body).isEqualTo("database unavailable\n");
@@ -230,24 +240,46 @@ class PostgresScenariosIT {
         });
   }
 
-  /** A kubelet probing {@code path} every 200 ms; the list of failures it saw. */
-  private List<String> watch(int probePort, String path) {
-    List<String> failures = new CopyOnWriteArrayList<>();
+  /**
+   * A kubelet probing {@code path} every 200 ms with its 1 s timeout; every result it saw, in
+   * order.
+   */
+  private List<KubeletProbe.Result> watch(int probePort, String path) {
+    List<KubeletProbe.Result> results = new CopyOnWriteArrayList<>();
     AtomicLong probes = new AtomicLong();
     start(
         "kubelet" + path,
         () -> {
           while (!stop.get()) {
-            KubeletProbe.Result r = KubeletProbe.get(probePort, path, 1_000);
-            if (!r.success()) {
-              failures.add(r.toString());
-            }
+            results.add(KubeletProbe.get(probePort, path, 1_000));
             probes.incrementAndGet();
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200)); // the probe period
           }
         });
     await().atMost(Duration.ofSeconds(5)).until(() -> probes.get() > 0);
-    return failures;
+    return results;
+  }
+
+  /**
+   * Asserts what the kubelet would conclude from {@code results}: every answer was 200 (a 503 would
+   * mean liveness depends on the database), and no run of {@link #LIVENESS_FAILURE_THRESHOLD}
+   * unanswered probes (the kubelet's default failureThreshold: a restart). A lone probe that gets
+   * no answer within 1 s is possible on a machine this loaded and is reported, not hidden.
+   */
+  private static void assertNoRestart(List<KubeletProbe.Result> results) {
+    assertThat(results).isNotEmpty();
+    assertThat(results.stream().filter(r -> r.status() != -1).toList())
+        .as("liveness answers")
+        .allSatisfy(r -> assertThat(r.status()).as(r.toString()).isEqualTo(200));
+    int streak = 0;
+    for (KubeletProbe.Result r : results) {
+      streak = r.success() ? 0 : streak + 1;
+      assertThat(streak).as("consecutive liveness failures (a restart at %d): %s", LIVENESS_FAILURE_THRESHOLD, results).isLessThan(LIVENESS_FAILURE_THRESHOLD);
+    }
+  }
+
+  private static long failures(List<KubeletProbe.Result> results) {
+    return results.stream().filter(r -> !r.success()).count();
   }
 
   private void start(String name, Runnable body) {
