@@ -214,7 +214,11 @@ public final class PostgresServer implements AutoCloseable {
 
   /** The newest {@code /usr/lib/postgresql/<version>/bin}, else the directory of initdb on PATH. */
   static Optional<Path> binaries() {
-    Path root = Path.of("/usr/lib/postgresql");
+    return binaries(Path.of("/usr/lib/postgresql"), System.getenv().getOrDefault("PATH", ""));
+  }
+
+  /** {@link #binaries()} with Debian's root and the PATH given. */
+  static Optional<Path> binaries(Path root, String path) {
     if (Files.isDirectory(root)) {
       try (Stream<Path> versions = Files.list(root)) {
         Optional<Path> newest =
@@ -229,7 +233,10 @@ public final class PostgresServer implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }
-    for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
+    for (String entry : path.split(":")) {
+      if (entry.isEmpty()) {
+        continue;
+      }
       Path b = Path.of(entry);
       if (Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl"))) {
         return Optional.of(b);
