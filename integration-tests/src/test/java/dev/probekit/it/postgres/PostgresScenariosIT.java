@@ -3,6 +3,7 @@ package dev.probekit.it.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.probekit.examples.DemoProcess;
 import dev.probekit.it.KubeletProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,7 +53,7 @@ class PostgresScenariosIT {
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
   private final AtomicBoolean stop = new AtomicBoolean();
   private final List<Thread> threads = new ArrayList<>();
-  private DemoJvm demo;
+  private DemoProcess demo;
 
   @BeforeAll
   static void createCluster() throws Exception {
@@ -97,7 +98,7 @@ class PostgresScenariosIT {
   @Timeout(120)
   void demoStartedBeforePostgresWaitsWithLivenessUpThenStarts() throws Exception {
     pg.stop();
-    demo = DemoJvm.start(databaseEnv(), "-Dprobekit.demo.wait-deadline=60s").awaitProbePort();
+    demo = DemoProcess.start(databaseEnv(), "-Dprobekit.demo.wait-deadline=60s").awaitProbePort();
     int probePort = demo.probePort();
     List<KubeletProbe.Result> liveness = watch(probePort, "/livez");
 
@@ -110,7 +111,7 @@ class PostgresScenariosIT {
     long pgStartedAt = System.nanoTime();
     await().atMost(Duration.ofSeconds(20)).until(() -> probe(probePort, "/startupz") == 200);
     long startupMillis = (System.nanoTime() - pgStartedAt) / 1_000_000;
-    demo.awaitStarted(Duration.ofSeconds(10));
+    demo.awaitStarted();
     await().atMost(Duration.ofSeconds(10)).until(() -> probe(probePort, "/readyz") == 200);
     HttpResponse<String> hello = get(demo.appPort(), "/");
     stop.set(true);
@@ -133,7 +134,7 @@ class PostgresScenariosIT {
     pg.stop();
     // The password in the URL too: it must not show in the failure line.
     String url = pg.jdbcUrl() + "?user=" + PostgresServer.USER + "&password=" + PASSWORD;
-    demo = DemoJvm.start(Map.of("PROBEKIT_DEMO_DATABASE_URL", url), "-Dprobekit.demo.wait-deadline=3s");
+    demo = DemoProcess.start(Map.of("PROBEKIT_DEMO_DATABASE_URL", url), "-Dprobekit.demo.wait-deadline=3s");
 
     assertThat(demo.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     List<String> failure = demo.lines().stream().filter(l -> l.startsWith("probekit-demo: gave up")).toList();
@@ -150,7 +151,7 @@ class PostgresScenariosIT {
   @Timeout(180)
   void outageUnderLoadTurnsReadinessOffKeepsLivenessAnswersFastAndRecoversWithoutLeaks() throws Exception {
     pg.start();
-    demo = DemoJvm.start(databaseEnv(), "-Dprobekit.demo.details=always").awaitProbePort().awaitStarted(Duration.ofSeconds(30));
+    demo = DemoProcess.start(databaseEnv(), "-Dprobekit.demo.details=always").awaitProbePort().awaitStarted();
     int app = demo.appPort();
     int probePort = demo.probePort();
     await().atMost(Duration.ofSeconds(15)).until(() -> probe(probePort, "/readyz") == 200);
