@@ -36,6 +36,7 @@ class DemoDatabaseIT {
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicBoolean stop = new AtomicBoolean();
   private DemoProcess demo;
+  private QueryLoad load;
   private Server external;
 
   @AfterEach
@@ -43,6 +44,9 @@ class DemoDatabaseIT {
     stop.set(true);
     for (Thread t : threads) {
       t.join(5_000);
+    }
+    if (load != null) {
+      load.close();
     }
     if (demo != null) {
       demo.close();
@@ -65,28 +69,6 @@ class DemoDatabaseIT {
             .timeout(Duration.ofSeconds(10))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** One client's view of {@code GET /} over time. */
-  private record Answer(long atNanos, int status, String body, long millis) {}
-
-  private List<Answer> load(int port) {
-    List<Answer> answers = new CopyOnWriteArrayList<>();
-    start(
-        "load",
-        () -> {
-          while (!stop.get()) {
-            long t = System.nanoTime();
-            try {
-              HttpResponse<String> r = get(port, "/");
-              answers.add(new Answer(t, r.statusCode(), r.body(), (System.nanoTime() - t) / 1_000_000));
-            } catch (Exception e) {
-              answers.add(new Answer(t, -1, e.toString(), (System.nanoTime() - t) / 1_000_000));
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // a client's pace
-          }
-        });
-    return answers;
   }
 
   private List<String> watchLiveness(int probePort) {
@@ -127,9 +109,9 @@ class DemoDatabaseIT {
     int probe = demo.probePort();
     await().atMost(Duration.ofSeconds(15)).until(() -> get(probe, "/readyz").statusCode() == 200);
     List<String> livenessFailures = watchLiveness(probe);
-    List<Answer> answers = load(app);
-    await().atMost(Duration.ofSeconds(10)).until(() -> answers.stream().filter(a -> a.status == 200).count() >= 20);
-    assertThat(answers).allSatisfy(a -> assertThat(a.status).as(a.body).isEqualTo(200));
+    load = QueryLoad.start(app, 1, Duration.ofMillis(20));
+    await().atMost(Duration.ofSeconds(10)).until(() -> load.count(0, 200) >= 20);
+    assertThat(load.answers()).allSatisfy(a -> assertThat(a.status()).as(a.body()).isEqualTo(200));
 
     HttpResponse<String> down = post(app, "/dependency/down");
     long downAt = System.nanoTime();
@@ -139,7 +121,7 @@ class DemoDatabaseIT {
     long readiness503Millis = (System.nanoTime() - downAt) / 1_000_000;
     assertThat(get(probe, "/readyz?verbose").body()).contains("[-]database failed");
     // Hold the outage a while, as clients keep coming.
-    await().atMost(Duration.ofSeconds(15)).until(() -> answers.stream().filter(a -> a.atNanos > downAt && a.status == 503).count() >= 10);
+    await().atMost(Duration.ofSeconds(15)).until(() -> load.count(downAt, 503) >= 10);
 
     HttpResponse<String> up = post(app, "/dependency/up");
     long upAt = System.nanoTime();
@@ -147,25 +129,23 @@ class DemoDatabaseIT {
     await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> get(probe, "/readyz").statusCode() == 200);
     long recoveryMillis = (System.nanoTime() - upAt) / 1_000_000;
     // Every client request succeeds again, by itself: no broken connection is handed out again.
-    await().atMost(Duration.ofSeconds(10)).until(() -> answers.stream().anyMatch(a -> a.atNanos > upAt && a.status == 200));
+    await().atMost(Duration.ofSeconds(10)).until(() -> load.count(upAt, 200) > 0);
     long settledAt = System.nanoTime();
-    await().atMost(Duration.ofSeconds(10)).until(() -> answers.stream().filter(a -> a.atNanos > settledAt).count() >= 30);
+    await().atMost(Duration.ofSeconds(10)).until(() -> load.sentAfter(settledAt).size() >= 30);
+    load.close();
     stop.set(true);
 
     // Requests sent a second into the outage and answered before the database came back.
-    List<Answer> during =
-        answers.stream()
-            .filter(a -> a.atNanos > downAt + 1_000_000_000L && a.atNanos + a.millis * 1_000_000 < upAt)
-            .toList();
-    List<Answer> after = answers.stream().filter(a -> a.atNanos > settledAt).toList();
-    long max503 = during.stream().filter(a -> a.status == 503).mapToLong(Answer::millis).max().orElse(-1);
+    List<QueryLoad.Answer> during = load.within(downAt + 1_000_000_000L, upAt);
+    List<QueryLoad.Answer> after = load.sentAfter(settledAt);
+    long max503 = during.stream().filter(a -> a.status() == 503).mapToLong(QueryLoad.Answer::millis).max().orElse(-1);
     System.out.printf(
         "EMBEDDED-OUTAGE readiness503AfterMs=%d client503s=%d max503Ms=%d recoveryMs=%d afterOk=%d/%d livenessFailures=%d%n",
         readiness503Millis,
-        during.stream().filter(a -> a.status == 503).count(),
+        during.stream().filter(a -> a.status() == 503).count(),
         max503,
         recoveryMillis,
-        after.stream().filter(a -> a.status == 200).count(),
+        after.stream().filter(a -> a.status() == 200).count(),
         after.size(),
         livenessFailures.size());
 
@@ -177,12 +157,12 @@ class DemoDatabaseIT {
     assertThat(readiness503Millis).isLessThan(bound);
     assertThat(livenessFailures).as("liveness during the outage").isEmpty();
     assertThat(during).isNotEmpty().allSatisfy(a -> {
-      assertThat(a.status).as(a.body).isEqualTo(503);
-      assertThat(a.body).isEqualTo("database unavailable\n");
+      assertThat(a.status()).as(a.body()).isEqualTo(503);
+      assertThat(a.body()).isEqualTo("database unavailable\n");
     });
     // The pool's 500 ms connection timeout, not 30 s.
     assertThat(max503).isLessThan(DemoDatabase.CONNECTION_TIMEOUT.toMillis() + 1_000);
-    assertThat(after).allSatisfy(a -> assertThat(a.status).as(a.body).isEqualTo(200));
+    assertThat(after).allSatisfy(a -> assertThat(a.status()).as(a.body()).isEqualTo(200));
     assertThat(recoveryMillis).isLessThan(10_000);
   }
 

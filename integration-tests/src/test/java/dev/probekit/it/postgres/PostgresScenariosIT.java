@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.probekit.examples.DemoProcess;
+import dev.probekit.examples.QueryLoad;
 import dev.probekit.it.KubeletProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,6 +55,7 @@ class PostgresScenariosIT {
   private final AtomicBoolean stop = new AtomicBoolean();
   private final List<Thread> threads = new ArrayList<>();
   private DemoProcess demo;
+  private QueryLoad load;
 
   @BeforeAll
   static void createCluster() throws Exception {
@@ -72,6 +74,9 @@ class PostgresScenariosIT {
     stop.set(true);
     for (Thread t : threads) {
       t.join(5_000);
+    }
+    if (load != null) {
+      load.close();
     }
     if (demo != null) {
       demo.close();
@@ -156,11 +161,8 @@ class PostgresScenariosIT {
     int probePort = demo.probePort();
     await().atMost(Duration.ofSeconds(15)).until(() -> probe(probePort, "/readyz") == 200);
     List<KubeletProbe.Result> liveness = watch(probePort, "/livez");
-    List<Answer> answers = new CopyOnWriteArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      load(app, answers);
-    }
-    await().atMost(Duration.ofSeconds(15)).until(() -> answers.stream().filter(a -> a.status == 200).count() >= 100);
+    load = QueryLoad.start(app, 3, Duration.ofMillis(10));
+    await().atMost(Duration.ofSeconds(15)).until(() -> load.count(0, 200) >= 100);
     int sessionsBefore = pg.sessions();
 
     pg.stop();
@@ -178,9 +180,10 @@ class PostgresScenariosIT {
     long restartedAt = System.nanoTime();
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> probe(probePort, "/readyz") == 200);
     long recoveryMillis = (System.nanoTime() - restartedAt) / 1_000_000;
-    await().atMost(Duration.ofSeconds(10)).until(() -> answers.stream().anyMatch(a -> a.atNanos > restartedAt && a.status == 200));
+    await().atMost(Duration.ofSeconds(10)).until(() -> load.count(restartedAt, 200) > 0);
     long settledAt = System.nanoTime();
-    await().atMost(Duration.ofSeconds(15)).until(() -> answers.stream().filter(a -> a.atNanos > settledAt).count() >= 100);
+    await().atMost(Duration.ofSeconds(15)).until(() -> load.sentAfter(settledAt).size() >= 100);
+    load.close();
     int sessionsAfter = pg.sessions();
     stop.set(true);
     for (Thread t : threads) {
@@ -191,18 +194,15 @@ class PostgresScenariosIT {
     assertThat(demo.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
     await().atMost(Duration.ofSeconds(10)).until(() -> pg.sessions() == 0);
 
-    List<Answer> during =
-        answers.stream()
-            .filter(a -> a.atNanos > stoppedAt + 1_000_000_000L && a.atNanos + a.millis * 1_000_000 < restartedAt)
-            .toList();
-    List<Answer> after = answers.stream().filter(a -> a.atNanos > settledAt).toList();
-    long max503 = during.stream().mapToLong(Answer::millis).max().orElse(-1);
-    double avg503 = during.stream().mapToLong(Answer::millis).average().orElse(-1);
+    List<QueryLoad.Answer> during = load.within(stoppedAt + 1_000_000_000L, restartedAt);
+    List<QueryLoad.Answer> after = load.sentAfter(settledAt);
+    long max503 = during.stream().mapToLong(QueryLoad.Answer::millis).max().orElse(-1);
+    double avg503 = during.stream().mapToLong(QueryLoad.Answer::millis).average().orElse(-1);
     System.out.printf(
         "PG-OUTAGE readiness503AfterMs=%d client503s=%d avg503Ms=%.0f max503Ms=%d recoveryMs=%d afterOk=%d/%d"
             + " sessions before=%d after=%d afterExit=0 livenessProbes=%d unanswered=%d%n",
         readinessMillis, during.size(), avg503, max503, recoveryMillis,
-        after.stream().filter(a -> a.status == 200).count(), after.size(),
+        after.stream().filter(a -> a.status() == 200).count(), after.size(),
         sessionsBefore, sessionsAfter, liveness.size(), failures(liveness));
 
     assertThat(demo.process.exitValue()).as(demo.output()).isZero();
@@ -211,34 +211,15 @@ class PostgresScenariosIT {
     assertThat(verbose).contains("[-]database failed: jdbc connection failed");
     assertNoRestart(liveness);
     assertThat(during).isNotEmpty().allSatisfy(a -> {
-      assertThat(a.status).as(a.body).isEqualTo(503);
-      assertThat(a.body).isEqualTo("database unavailable\n");
+      assertThat(a.status()).as(a.body()).isEqualTo(503);
+      assertThat(a.body()).isEqualTo("database unavailable\n");
     });
     assertThat(max503).as("slowest 503 (pool connection timeout 500 ms)").isLessThan(1_500);
     assertThat(recoveryMillis).isLessThan(10_000);
-    assertThat(after).allSatisfy(a -> assertThat(a.status).as(a.body).isEqualTo(200));
+    assertThat(after).allSatisfy(a -> assertThat(a.status()).as(a.body()).isEqualTo(200));
     assertThat(sessionsBefore).isBetween(1, MAX_POOL_SIZE);
     assertThat(sessionsAfter).as("sessions after recovery (no leak)").isBetween(1, MAX_POOL_SIZE);
     assertThat(demo.output()).doesNotContain(PASSWORD);
-  }
-
-  private record Answer(long atNanos, int status, String body, long millis) {}
-
-  private void load(int app, List<Answer> answers) {
-    start(
-        "load",
-        () -> {
-          while (!stop.get()) {
-            long t = System.nanoTime();
-            try {
-              HttpResponse<String> r = get(app, "/");
-              answers.add(new Answer(t, r.statusCode(), r.body(), (System.nanoTime() - t) / 1_000_000));
-            } catch (Exception e) {
-              answers.add(new Answer(t, -1, e.toString(), (System.nanoTime() - t) / 1_000_000));
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // a client's pace
-          }
-        });
   }
 
   /**
