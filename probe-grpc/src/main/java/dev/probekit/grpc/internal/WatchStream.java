@@ -35,6 +35,7 @@ final class WatchStream {
   // Guarded by this.
   private final ArrayDeque<ServingStatus> pending = new ArrayDeque<>(4);
   private ServingStatus lastOffered;
+  private ServingStatus lastSent;
   private boolean started;
   private boolean completing;
   private boolean done;
@@ -82,7 +83,10 @@ final class WatchStream {
     schedule();
   }
 
-  /** Sends {@code last} (even to a watcher that is not ready: one message) and completes. */
+  /**
+   * Sends {@code last} unless it was the last status sent (even to a watcher that is not ready:
+   * one message) and completes the call.
+   */
   void complete(ServingStatus last) {
     synchronized (this) {
       if (done || completing) {
@@ -90,7 +94,9 @@ final class WatchStream {
       }
       completing = true;
       pending.clear();
-      pending.add(last);
+      if (last != lastSent) {
+        pending.add(last);
+      }
       lastOffered = last;
     }
     schedule();
@@ -152,36 +158,38 @@ final class WatchStream {
   private void sendReady() {
     while (true) {
       ServingStatus next;
-      boolean finish;
       synchronized (this) {
-        if (done || pending.isEmpty()) {
+        if (done) {
           return;
         }
-        if (!completing && !out.isReady()) {
+        if (pending.isEmpty()) {
+          if (!completing) {
+            return;
+          }
+          next = null;
+          done = true;
+        } else if (!completing && !out.isReady()) {
           // The onReady handler schedules us again once the client reads.
           return;
-        }
-        next = pending.pollFirst();
-        finish = completing && pending.isEmpty();
-        if (finish) {
-          done = true;
+        } else {
+          next = pending.pollFirst();
+          lastSent = next;
         }
       }
       try {
-        out.onNext(ServingStatuses.response(next));
-        if (finish) {
-          out.onCompleted();
+        if (next != null) {
+          out.onNext(ServingStatuses.response(next));
+          continue;
         }
+        out.onCompleted();
       } catch (RuntimeException e) {
         // The call was cancelled or closed under us; the cancel handler cleans up.
         log.debug("watch stream for '{}' closed while sending: {}", service, e.toString());
         cancelled();
         return;
       }
-      if (finish) {
-        onDone.run();
-        return;
-      }
+      onDone.run();
+      return;
     }
   }
 }
