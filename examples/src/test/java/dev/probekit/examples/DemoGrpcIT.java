@@ -31,8 +31,8 @@ class DemoGrpcIT {
   void grpcProbesAnswerAndDrainWithTheHttpOnes() throws Exception {
     try (DemoProcess demo = DemoProcess.start("-Dprobekit.demo.grpc-port=0").awaitStarted()) {
       int port = grpcPort(demo);
-      assertThat(kubeletProbe(port, "")).isTrue();
-      assertThat(kubeletProbe(port, "readiness")).isTrue();
+      // Ready once its checks have run, as the HTTP probes say.
+      await().atMost(Duration.ofSeconds(15)).until(() -> kubeletProbe(port, "") && kubeletProbe(port, "readiness"));
       assertThat(kubeletProbe(port, "liveness")).isTrue();
       assertThat(kubeletProbe(port, "no-such-check")).isFalse();
 
