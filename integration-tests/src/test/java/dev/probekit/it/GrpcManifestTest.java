@@ -38,7 +38,8 @@ class GrpcManifestTest {
     Path file =
         Path.of(System.getProperty("probekit.deploy.dir", "../deploy/kubernetes"), "grpc", "deployment.yaml");
     Load load = new Load(LoadSettings.builder().setLabel(file.toString()).build());
-    List<Object> docs = List.copyOf(load.loadAllFromString(Files.readString(file)));
+    List<Object> docs = new java.util.ArrayList<>();
+    load.loadAllFromString(Files.readString(file)).forEach(docs::add);
     assertThat(docs).hasSize(1);
     deployment = map(docs.get(0));
     assertThat(deployment.get("kind")).isEqualTo("Deployment");
@@ -67,6 +68,10 @@ class GrpcManifestTest {
       ManagedChannel channel =
           NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
       try {
+        // Warm this JVM's client (class loading, the first connection) outside the 1 s deadline.
+        HealthGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(20, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.newBuilder().setService("").build());
         for (Probe probe : Probe.values()) {
           String service = (String) get(probe(probe), "grpc", "service");
           ServingStatus status =

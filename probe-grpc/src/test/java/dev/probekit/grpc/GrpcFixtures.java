@@ -33,10 +33,10 @@ final class GrpcFixtures {
     return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
   }
 
-  /** {@code Check(service)} on a channel, 5 s deadline. */
+  /** {@code Check(service)} on a channel, 20 s deadline (room for a cold client's first call). */
   static ServingStatus check(ManagedChannel channel, String service) {
     return HealthGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .withDeadlineAfter(20, TimeUnit.SECONDS)
         .check(HealthCheckRequest.newBuilder().setService(service).build())
         .getStatus();
   }

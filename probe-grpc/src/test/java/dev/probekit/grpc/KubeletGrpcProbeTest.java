@@ -34,6 +34,14 @@ class KubeletGrpcProbeTest {
   void start() {
     health = Health.builder().build();
     server = GrpcProbeServer.builder(health).port(0).start();
+    // Warm this JVM's client (class loading, Netty's first event loop) outside the 1 s deadline:
+    // the kubelet's own client is a warm Go process.
+    io.grpc.ManagedChannel warm = GrpcFixtures.channel(server.port());
+    try {
+      GrpcFixtures.check(warm, "liveness");
+    } finally {
+      warm.shutdownNow();
+    }
   }
 
   @AfterEach
