@@ -131,6 +131,34 @@ class GrpcDrainTest {
   }
 
   @Test
+  void failedAndCancelledCallsLeaveTheInflightCount() {
+    long before = lifecycle.inflight().finished();
+    for (int i = 0; i < 10; i++) {
+      assertThatThrownBy(
+              () ->
+                  io.grpc.stub.ClientCalls.blockingUnaryCall(
+                      channel, GrpcFixtures.SLEEP, io.grpc.CallOptions.DEFAULT, "throw"))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN));
+      // The client gives up after 50 ms of a 1 s call: the server sees a cancel.
+      assertThatThrownBy(
+              () ->
+                  io.grpc.stub.ClientCalls.blockingUnaryCall(
+                      channel,
+                      GrpcFixtures.SLEEP,
+                      io.grpc.CallOptions.DEFAULT.withDeadlineAfter(50, TimeUnit.MILLISECONDS),
+                      "1000"))
+          .isInstanceOf(StatusRuntimeException.class);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> lifecycle.inflight().current() == 0);
+    assertThat(lifecycle.inflight().finished() - before).isEqualTo(20);
+    // Health calls were never counted.
+    GrpcFixtures.check(channel, "");
+    assertThat(lifecycle.inflight().started()).isEqualTo(20);
+  }
+
+  @Test
   void callsThatOutliveTheBudgetAreCancelledAndCounted() {
     Lifecycle shortOne =
         Lifecycle.builder(health)

@@ -101,6 +101,10 @@ final class GrpcFixtures {
             SLEEP,
             ServerCalls.asyncUnaryCall(
                 (request, observer) -> {
+                  if (request.equals("throw")) {
+                    // User code that fails: grpc-java answers UNKNOWN; the count must still drop.
+                    throw new IllegalStateException("handler failed");
+                  }
                   long ms = Long.parseLong(request);
                   try {
                     // The work under test is a slow request itself, not a wait for a condition.
