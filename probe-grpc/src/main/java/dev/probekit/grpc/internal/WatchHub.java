@@ -27,6 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WatchHub implements ProbeListener, HealthListener {
 
+  /**
+   * Bytes grpc-java may hold for one watcher before it is no longer ready: a few dozen statuses
+   * (7 bytes each on the wire) instead of the default 32 KiB, so a thousand watchers that never
+   * read hold a few hundred KiB, not 32 MiB.
+   */
+  static final int READY_THRESHOLD = 256;
+
   private final Health health;
   private final Executor executor;
   private final int maxWatchers;
@@ -110,8 +117,9 @@ public final class WatchHub implements ProbeListener, HealthListener {
         };
     WatchStream stream = new WatchStream(service, out, executor, onDone);
     self[0] = stream;
+    out.setOnReadyThreshold(READY_THRESHOLD);
     out.setOnCancelHandler(stream::cancelled);
-    out.setOnReadyHandler(stream::schedule);
+    out.setOnReadyHandler(stream::onReady);
     // Registered before the first read, so a change in between is queued, not missed.
     streams.compute(
         service,

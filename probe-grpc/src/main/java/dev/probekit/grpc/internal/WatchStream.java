@@ -37,6 +37,8 @@ final class WatchStream {
   private ServingStatus lastOffered;
   private ServingStatus lastSent;
   private boolean started;
+  /** The call was not ready at the last send: only its onReady handler schedules a drain. */
+  private boolean awaitingReady;
   private boolean completing;
   private boolean done;
 
@@ -76,9 +78,18 @@ final class WatchStream {
         return;
       }
       started = true;
-      if (!enqueue(status)) {
+      if (!enqueue(status) || awaitingReady) {
+        // A watcher that does not read costs a coalescing enqueue per change, no task.
         return;
       }
+    }
+    schedule();
+  }
+
+  /** The call's onReady handler: the client reads again. */
+  void onReady() {
+    synchronized (this) {
+      awaitingReady = false;
     }
     schedule();
   }
@@ -170,6 +181,7 @@ final class WatchStream {
           done = true;
         } else if (!completing && !out.isReady()) {
           // The onReady handler schedules us again once the client reads.
+          awaitingReady = true;
           return;
         } else {
           next = pending.pollFirst();
