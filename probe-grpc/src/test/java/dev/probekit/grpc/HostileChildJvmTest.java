@@ -84,7 +84,7 @@ class HostileChildJvmTest {
       }
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> lastWatchers(log) == 1_000);
+          .until(() -> last(log, 2) == 1_000);
 
       long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       int probes = 0;
@@ -96,7 +96,7 @@ class HostileChildJvmTest {
       assertThat(probes).isGreaterThan(10);
       String out = Files.readString(log);
       assertThat(out).doesNotContain("OutOfMemoryError");
-      long heap = lastHeap(log);
+      long heap = last(log, 1);
       System.out.printf("probes %d, child heap after GC %d KiB with 1,000 stuck watchers%n", probes, heap / 1024);
       assertThat(heap).isLessThan(40L * 1024 * 1024);
       assertThat(child.isAlive()).isTrue();
@@ -112,20 +112,12 @@ class HostileChildJvmTest {
     }
   }
 
-  private static long lastWatchers(Path log) throws IOException {
+  /** The last value of {@code group} (1 heap, 2 watchers) the child printed, or -1. */
+  private static long last(Path log, int group) throws IOException {
     Matcher m = HEAP.matcher(Files.readString(log));
     long n = -1;
     while (m.find()) {
-      n = Long.parseLong(m.group(2));
-    }
-    return n;
-  }
-
-  private static long lastHeap(Path log) throws IOException {
-    Matcher m = HEAP.matcher(Files.readString(log));
-    long n = -1;
-    while (m.find()) {
-      n = Long.parseLong(m.group(1));
+      n = Long.parseLong(m.group(group));
     }
     return n;
   }
