@@ -149,6 +149,7 @@ public final class DemoService {
             .preStop("/prestop", lifecycle)
             .start();
     println("probekit-demo ports probe=" + probeServer.port());
+    DemoGrpc.startIfConfigured(health, lifecycle, systemProperties(), System.getenv());
 
     if (config.drain) {
       lifecycle.installSignalHandler();
