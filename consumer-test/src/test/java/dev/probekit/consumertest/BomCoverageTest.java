@@ -39,7 +39,7 @@ class BomCoverageTest {
         published.add(text(project, "artifactId"));
       }
     }
-    assertThat(published).contains("probe-core", "probe-servlet", "probe-netty", "probe-spring");
+    assertThat(published).contains("probe-core", "probe-servlet", "probe-netty", "probe-spring", "probe-grpc");
 
     Element bom = parse(root.resolve("probekit-bom/pom.xml")).getDocumentElement();
     assertThat(text(bom, "version"))

@@ -31,6 +31,9 @@ public final class ProbeResponse {
   /** {@code application/json}. */
   public static final String APPLICATION_JSON = "application/json";
 
+  /** {@code application/health+json}, the IETF health-check response format. */
+  public static final String APPLICATION_HEALTH_JSON = "application/health+json";
+
   private final int status;
   private final String contentType;
   private final List<Map.Entry<String, String>> headers;
