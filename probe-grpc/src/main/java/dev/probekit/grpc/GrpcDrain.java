@@ -33,6 +33,7 @@ public final class GrpcDrain {
    * cancelled. Install it on the whole server ({@code ServerBuilder.intercept}).
    *
    * @param lifecycle the lifecycle whose drain waits for the calls
+   * @return the interceptor
    */
   public static ServerInterceptor interceptor(Lifecycle lifecycle) {
     return new InflightInterceptor(Objects.requireNonNull(lifecycle, "lifecycle").inflight());

@@ -68,17 +68,18 @@ public final class GrpcProbeServer implements AutoCloseable {
    * A builder for a probe server answering from {@code health}.
    *
    * @param health the registry
+   * @return a new builder
    */
   public static Builder builder(Health health) {
     return new Builder(health);
   }
 
-  /** The port it listens on (the real one when built with port 0). */
+  /** {@return the port it listens on (the real one when built with port 0)} */
   public int port() {
     return server.getPort();
   }
 
-  /** The health service it serves. */
+  /** {@return the health service it serves} */
   public ProbeHealthService service() {
     return service;
   }
@@ -124,7 +125,12 @@ public final class GrpcProbeServer implements AutoCloseable {
       this.health = Objects.requireNonNull(health, "health");
     }
 
-    /** The port; default {@link #DEFAULT_PORT}; 0 picks a free one. */
+    /**
+     * The port; default {@link #DEFAULT_PORT}; 0 picks a free one.
+     *
+     * @param port the port, or 0
+     * @return this builder
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
@@ -133,13 +139,23 @@ public final class GrpcProbeServer implements AutoCloseable {
       return this;
     }
 
-    /** The address to bind; default every interface. */
+    /**
+     * The address to bind; default every interface.
+     *
+     * @param bindAddress the address
+     * @return this builder
+     */
     public Builder bindAddress(InetAddress bindAddress) {
       this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
       return this;
     }
 
-    /** Idle time after which a connection is closed; default {@link #DEFAULT_MAX_CONNECTION_IDLE}. */
+    /**
+     * Idle time after which a connection is closed; default {@link #DEFAULT_MAX_CONNECTION_IDLE}.
+     *
+     * @param maxConnectionIdle the idle time
+     * @return this builder
+     */
     public Builder maxConnectionIdle(Duration maxConnectionIdle) {
       Objects.requireNonNull(maxConnectionIdle, "maxConnectionIdle");
       if (maxConnectionIdle.isZero() || maxConnectionIdle.isNegative()) {
@@ -153,6 +169,9 @@ public final class GrpcProbeServer implements AutoCloseable {
     /**
      * The health service to serve, for example one with a different watcher limit; default one
      * built over the registry, closed with the server. A service given here is not closed.
+     *
+     * @param service the service
+     * @return this builder
      */
     public Builder service(ProbeHealthService service) {
       this.service = Objects.requireNonNull(service, "service");
@@ -162,6 +181,9 @@ public final class GrpcProbeServer implements AutoCloseable {
     /**
      * Closes the server last in {@code lifecycle}'s sequence ({@link Lifecycle#closeLast}), so
      * probes are answered through the whole drain.
+     *
+     * @param lifecycle the lifecycle
+     * @return this builder
      */
     public Builder lifecycle(Lifecycle lifecycle) {
       this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
@@ -171,6 +193,7 @@ public final class GrpcProbeServer implements AutoCloseable {
     /**
      * Binds and starts the server.
      *
+     * @return the running server
      * @throws UncheckedIOException if the port cannot be bound
      */
     public GrpcProbeServer start() {

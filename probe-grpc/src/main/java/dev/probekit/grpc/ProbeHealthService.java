@@ -73,6 +73,7 @@ public final class ProbeHealthService implements BindableService, AutoCloseable 
    * The service over {@code health} with every default.
    *
    * @param health the registry to answer from
+   * @return the service
    */
   public static ProbeHealthService of(Health health) {
     return builder(health).build();
@@ -82,6 +83,7 @@ public final class ProbeHealthService implements BindableService, AutoCloseable 
    * A builder for the service over {@code health}.
    *
    * @param health the registry to answer from
+   * @return a new builder
    */
   public static Builder builder(Health health) {
     return new Builder(health);
@@ -92,7 +94,11 @@ public final class ProbeHealthService implements BindableService, AutoCloseable 
     return impl.bindService();
   }
 
-  /** {@code Watch} calls open now. */
+  /**
+   * {@code Watch} calls open now.
+   *
+   * @return the number of {@code Watch} calls open now
+   */
   public int watchers() {
     return hub.watchers();
   }
@@ -144,6 +150,9 @@ public final class ProbeHealthService implements BindableService, AutoCloseable 
      * Where {@code Watch} streams are written to; default a single daemon thread owned by the
      * service and stopped by {@link ProbeHealthService#close()}. Writing never blocks, so one
      * thread serves thousands of watchers.
+     *
+     * @param executor the executor
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -153,6 +162,9 @@ public final class ProbeHealthService implements BindableService, AutoCloseable 
     /**
      * How many {@code Watch} calls may be open at once; default {@link #DEFAULT_MAX_WATCHERS}.
      * More are refused with {@code RESOURCE_EXHAUSTED}.
+     *
+     * @param maxWatchers the limit
+     * @return this builder
      */
     public Builder maxWatchers(int maxWatchers) {
       if (maxWatchers < 0) {
@@ -162,7 +174,11 @@ public final class ProbeHealthService implements BindableService, AutoCloseable 
       return this;
     }
 
-    /** Builds the service and starts listening to the registry. */
+    /**
+     * Builds the service and starts listening to the registry.
+     *
+     * @return the service
+     */
     public ProbeHealthService build() {
       return new ProbeHealthService(this);
     }
