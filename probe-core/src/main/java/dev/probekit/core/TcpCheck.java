@@ -1,13 +1,14 @@
 package dev.probekit.core;
 
 import dev.probekit.core.internal.Durations;
+import dev.probekit.core.internal.Failures;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 
 /** UP when a TCP connection to a host and port opens within a timeout. Remote. */
-final class TcpCheck implements HealthCheck {
+final class TcpCheck implements DependencyCheck {
   private final String host;
   private final int port;
   private final Duration timeout;
@@ -20,6 +21,11 @@ final class TcpCheck implements HealthCheck {
 
   @Override
   public CheckResult check() {
+    return check(timeout);
+  }
+
+  @Override
+  public CheckResult check(Duration timeout) {
     long start = System.nanoTime();
     try (Socket socket = new Socket()) {
       // Resolved on every run: a Service's address may change while the process lives.
@@ -34,14 +40,15 @@ final class TcpCheck implements HealthCheck {
                   + " within "
                   + Durations.format(timeout)
                   + ": "
-                  + CheckResult.describe(e))
+                  + Failures.describe(e),
+              e)
           .withDetail("latencyMs", Checks.millisSince(start));
     }
   }
 
   @Override
-  public boolean isRemote() {
-    return true;
+  public String description() {
+    return "tcp " + host + ":" + port;
   }
 
   @Override

@@ -3,16 +3,9 @@ package dev.probekit.core;
 import dev.probekit.core.internal.Backoff;
 import dev.probekit.core.internal.DaemonThreadFactory;
 import dev.probekit.core.internal.Durations;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import dev.probekit.core.internal.Failures;
+import dev.probekit.core.internal.Secrets;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -105,9 +98,7 @@ public final class Waits implements AutoCloseable {
   /** How often a wait's check re-reads its state; a met wait's check is removed at once. */
   private static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
 
-  private static final int MAX_ERROR_LENGTH = 300;
-
-  private final List<State> states = new ArrayList<>();
+    private final List<State> states = new ArrayList<>();
   private final Duration deadline;
   private final Duration defaultAttemptTimeout;
   private final Backoff backoff;
@@ -182,32 +173,20 @@ public final class Waits implements AutoCloseable {
   // ---- the built-in dependencies ----
 
   /**
-   * A TCP dependency: available once a connection to {@code host:port} opens. Named {@code
-   * host:port}.
+   * A TCP dependency: available once a connection to {@code host:port} opens ({@link
+   * Checks#tcp(String, int)}). Named {@code host:port}.
    *
    * @param host a host name or address
    * @param port 1 to 65535
    */
   public static DependencyWait tcp(String host, int port) {
-    Objects.requireNonNull(host, "host");
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
-    }
-    return new SimpleDependencyWait(
-        host + ":" + port,
-        "tcp " + host + ":" + port,
-        timeout -> {
-          try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), timeoutMillis(timeout));
-          }
-        },
-        null);
+    return DependencyWait.of(host + ":" + port, Checks.tcp(host, port));
   }
 
   /**
    * An HTTP dependency: available once a GET of {@code url} answers 2xx or 3xx (redirects are not
-   * followed) within the attempt timeout. Uses {@code java.net.http} over HTTP/1.1. Named after
-   * the URL's host and port.
+   * followed) within the attempt timeout ({@link Checks#http(URI)}). Named after the URL's host and
+   * port; user-info, query and fragment, which may hold credentials, are never shown.
    *
    * @param url an {@code http} or {@code https} URL
    * @throws IllegalArgumentException if the URL is not one
@@ -218,25 +197,23 @@ public final class Waits implements AutoCloseable {
     try {
       uri = URI.create(url);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("url: '" + url + "' (expected: http(s)://host[:port]/path)");
+      uri = null;
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-      throw new IllegalArgumentException("url: '" + url + "' (expected: http(s)://host[:port]/path)");
+      throw new IllegalArgumentException(
+          "url: '" + Secrets.redact(url) + "' (expected: http(s)://host[:port]/path)");
     }
     int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-    // The description leaves out user info and query, which may hold credentials.
-    String shown = scheme + "://" + uri.getHost() + ":" + port + (uri.getRawPath() == null ? "" : uri.getRawPath());
-    HttpAttempt attempt = new HttpAttempt(uri);
-    return new SimpleDependencyWait(uri.getHost() + ":" + port, "GET " + shown, attempt::run, null);
+    return DependencyWait.of(uri.getHost() + ":" + port, Checks.http(uri));
   }
 
   /**
-   * A JDBC dependency: available once {@link DriverManager#getConnection(String, String, String)}
-   * returns a connection that {@link Connection#isValid(int) is valid}. The driver is the
-   * application's; DriverManager finds it on the class path. Named after the URL's subprotocol,
-   * such as {@code postgresql}. The password never appears in logs or messages, nor does anything
-   * after the URL's {@code ?} or {@code ;}.
+   * A JDBC dependency: available once {@link java.sql.DriverManager} opens a connection that
+   * {@link java.sql.Connection#isValid(int) is valid} ({@link Checks#jdbc(String, String,
+   * String)}). The driver is the application's; DriverManager finds it on the class path. Named
+   * after the URL's subprotocol, such as {@code postgresql}; described by the URL up to its first
+   * {@code ?} or {@code ;}, with any credentials masked.
    *
    * @param url a JDBC URL
    * @param user the user, or {@code null}
@@ -247,28 +224,9 @@ public final class Waits implements AutoCloseable {
     if (!url.startsWith("jdbc:")) {
       throw new IllegalArgumentException("url: expected a JDBC URL starting with 'jdbc:'");
     }
-    int end = url.length();
-    for (char c : new char[] {'?', ';'}) {
-      int i = url.indexOf(c);
-      if (i >= 0 && i < end) {
-        end = i;
-      }
-    }
-    String shown = url.substring(0, end);
-    String rest = url.substring("jdbc:".length());
-    String name = rest.contains(":") ? rest.substring(0, rest.indexOf(':')) : "jdbc";
-    return new SimpleDependencyWait(
-        name.isEmpty() ? "jdbc" : name,
-        shown,
-        timeout -> {
-          int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
-          try (Connection connection = DriverManager.getConnection(url, user, password)) {
-            if (!connection.isValid(seconds)) {
-              throw new SQLException("connection is not valid");
-            }
-          }
-        },
-        null);
+    String prefix = Secrets.jdbcPrefix(url);
+    String name = prefix.length() > "jdbc:".length() ? prefix.substring("jdbc:".length()) : "jdbc";
+    return DependencyWait.of(name, Checks.jdbc(url, user, password));
   }
 
   /**
@@ -281,15 +239,14 @@ public final class Waits implements AutoCloseable {
    */
   public static DependencyWait of(String name, Callable<?> attempt) {
     Objects.requireNonNull(attempt, "attempt");
-    return new SimpleDependencyWait(
+    return DependencyWait.of(
         name,
-        name,
-        timeout -> {
+        () -> {
           if (Boolean.FALSE.equals(attempt.call())) {
             throw new IllegalStateException("not available yet");
           }
-        },
-        null);
+          return CheckResult.up();
+        });
   }
 
   // ---- running ----
@@ -508,7 +465,7 @@ public final class Waits implements AutoCloseable {
         state,
         state.attempts,
         state.attempts == 1 ? "" : "s",
-        human(elapsed()));
+        Durations.approximate(elapsed()));
     if (health != null) {
       health.unregister(state.checkName);
     }
@@ -519,7 +476,7 @@ public final class Waits implements AutoCloseable {
         log.info(
             "{} available in {}",
             states.size() == 1 ? "the dependency is" : "all " + states.size() + " dependencies are",
-            human(elapsed()));
+            Durations.approximate(elapsed()));
       }
       finish(true);
     }
@@ -640,8 +597,8 @@ public final class Waits implements AutoCloseable {
             "still waiting for {}: attempt {}, {} elapsed, {} left, last error: {}",
             state,
             state.attempts,
-            human(elapsed),
-            human(left.isNegative() ? Duration.ZERO : left),
+            Durations.approximate(elapsed),
+            Durations.approximate(left.isNegative() ? Duration.ZERO : left),
             state.lastError == null ? "none yet" : state.lastError);
       }
     }
@@ -668,29 +625,16 @@ public final class Waits implements AutoCloseable {
     return Duration.ofNanos(Math.max(0, ticker.read() - startNanos));
   }
 
-  /** {@code ConnectException: Connection refused}, on one line and short. */
+  /**
+   * {@code ConnectException: Connection refused}: a failed attempt's error, or for a DOWN check
+   * the error behind it (else its message); on one line, short, secrets masked.
+   */
   static String describe(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof ExecutionException) && e.getCause() != null) {
-      e = e.getCause();
+    if (error instanceof SimpleDependencyWait.Unavailable) {
+      Throwable cause = error.getCause();
+      return cause != null ? Failures.describeBriefly(cause) : Failures.clean(error.getMessage());
     }
-    String text =
-        e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-    text = text.replace('\r', ' ').replace('\n', ' ');
-    return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) + "..." : text;
-  }
-
-  /** {@code 850ms}, {@code 12.3s}: readable in a progress line, unlike nanosecond precision. */
-  static String human(Duration d) {
-    long millis = d.toMillis();
-    if (millis < 1000) {
-      return millis + "ms";
-    }
-    return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
-  }
-
-  private static int timeoutMillis(Duration timeout) {
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+    return Failures.describeBriefly(error);
   }
 
   @Override
@@ -714,10 +658,20 @@ public final class Waits implements AutoCloseable {
     /** Guarded by this state. */
     long settledId;
 
+    /** The description and the "name (description)" that logs and messages show, masked. */
+    final String description;
+    final String shown;
+
     State(DependencyWait wait, Duration attemptTimeout) {
       this.wait = wait;
       this.attemptTimeout = attemptTimeout;
       this.checkName = checkName(wait.name());
+      this.description = Failures.clean(wait.description());
+      this.shown =
+          Failures.clean(
+              wait.name().equals(wait.description())
+                  ? wait.name()
+                  : wait.name() + " (" + wait.description() + ")");
     }
 
     /** The wait's check: DOWN with its progress until met. */
@@ -728,13 +682,13 @@ public final class Waits implements AutoCloseable {
       Duration left = deadline.minus(elapsed());
       String message =
           "waiting for "
-              + wait.description()
+              + description
               + ": "
               + (attempts == 0 ? "first attempt under way" : "attempt " + attempts)
               + ", "
-              + human(elapsed())
+              + Durations.approximate(elapsed())
               + " elapsed, "
-              + (left.isNegative() ? "deadline passed" : human(left) + " left")
+              + (left.isNegative() ? "deadline passed" : Durations.approximate(left) + " left")
               + ", last error: "
               + (lastError == null ? "none yet" : lastError);
       CheckResult result = CheckResult.down(message).withDetail("attempts", attempts);
@@ -743,9 +697,7 @@ public final class Waits implements AutoCloseable {
 
     @Override
     public String toString() {
-      return wait.name().equals(wait.description())
-          ? wait.name()
-          : wait.name() + " (" + wait.description() + ")";
+      return shown;
     }
   }
 
@@ -753,40 +705,6 @@ public final class Waits implements AutoCloseable {
   static String checkName(String name) {
     String cleaned = "wait-" + name.replaceAll("[^A-Za-z0-9._-]", "-");
     return cleaned.length() > 64 ? cleaned.substring(0, 64) : cleaned;
-  }
-
-  /** One HTTP attempt, on a client built once, on first use. */
-  private static final class HttpAttempt {
-    private final URI uri;
-    private volatile HttpClient client;
-
-    HttpAttempt(URI uri) {
-      this.uri = uri;
-    }
-
-    void run(Duration timeout) throws IOException, InterruptedException {
-      HttpClient c = client;
-      if (c == null) {
-        synchronized (this) {
-          if (client == null) {
-            client =
-                HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(timeout)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .build();
-          }
-          c = client;
-        }
-      }
-      HttpRequest request =
-          HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", "probekit-wait").GET().build();
-      HttpResponse<Void> response = c.send(request, HttpResponse.BodyHandlers.discarding());
-      int status = response.statusCode();
-      if (status < 200 || status >= 400) {
-        throw new IOException("HTTP " + status);
-      }
-    }
   }
 
   /** Builds {@link Waits}. Each setter checks its argument at once. */
