@@ -85,14 +85,6 @@ public final class CheckResult {
   }
 
   /**
-   * An unhealthy result with a message of its own and the error behind it, for the built-in
-   * checks: the message says what was tried, the error what went wrong.
-   */
-  static CheckResult down(String message, Throwable error) {
-    return new CheckResult(Status.DOWN, message, Map.of(), error, null, null);
-  }
-
-  /**
    * A result with the given status.
    *
    * @param status {@link Status#UP} or {@link Status#DOWN}

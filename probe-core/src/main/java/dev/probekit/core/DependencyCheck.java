@@ -10,11 +10,14 @@ import java.time.Duration;
 interface DependencyCheck extends HealthCheck {
 
   /**
-   * One run bounded by {@code timeout} instead of the check's own.
+   * One try bounded by {@code timeout} instead of the check's own: UP, or DOWN for an answer that
+   * is not good enough (an HTTP 503); a failure to reach the system at all is thrown as it is
+   * ({@code ConnectException}), so that a wait can name it. {@link #check()} turns it into DOWN.
    *
    * @param timeout how long the connect, request or validation may take
+   * @throws Exception why the system could not be reached
    */
-  CheckResult check(Duration timeout) throws InterruptedException;
+  CheckResult attempt(Duration timeout) throws Exception;
 
   /** What is reached, for logs and messages, such as {@code tcp db:5432}; never holds a secret. */
   String description();

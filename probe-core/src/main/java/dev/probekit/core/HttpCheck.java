@@ -31,11 +31,20 @@ final class HttpCheck implements DependencyCheck {
 
   @Override
   public CheckResult check() throws InterruptedException {
-    return check(timeout);
+    long start = System.nanoTime();
+    try {
+      return attempt(timeout);
+    } catch (HttpTimeoutException e) {
+      return CheckResult.down("GET " + display + " timed out after " + Durations.format(timeout))
+          .withDetail("latencyMs", Checks.millisSince(start));
+    } catch (IOException e) {
+      return CheckResult.down("GET " + display + " failed: " + Failures.describe(e))
+          .withDetail("latencyMs", Checks.millisSince(start));
+    }
   }
 
   @Override
-  public CheckResult check(Duration timeout) throws InterruptedException {
+  public CheckResult attempt(Duration timeout) throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(uri)
             .timeout(timeout)
@@ -43,25 +52,17 @@ final class HttpCheck implements DependencyCheck {
             .GET()
             .build();
     long start = System.nanoTime();
-    try {
-      HttpResponse<InputStream> response =
-          client(timeout).send(request, HttpResponse.BodyHandlers.ofInputStream());
-      long latency = Checks.millisSince(start);
-      // Closing without reading drops the connection instead of waiting for a large or slow body.
-      response.body().close();
-      int code = response.statusCode();
-      CheckResult result =
-          code >= 200 && code < 400
-              ? CheckResult.up()
-              : CheckResult.down("GET " + display + " answered HTTP " + code);
-      return result.withDetail("statusCode", code).withDetail("latencyMs", latency);
-    } catch (HttpTimeoutException e) {
-      return CheckResult.down("GET " + display + " timed out after " + Durations.format(timeout), e)
-          .withDetail("latencyMs", Checks.millisSince(start));
-    } catch (IOException e) {
-      return CheckResult.down("GET " + display + " failed: " + Failures.describe(e), e)
-          .withDetail("latencyMs", Checks.millisSince(start));
-    }
+    HttpResponse<InputStream> response =
+        client(timeout).send(request, HttpResponse.BodyHandlers.ofInputStream());
+    long latency = Checks.millisSince(start);
+    // Closing without reading drops the connection instead of waiting for a large or slow body.
+    response.body().close();
+    int code = response.statusCode();
+    CheckResult result =
+        code >= 200 && code < 400
+            ? CheckResult.up()
+            : CheckResult.down("GET " + display + " answered HTTP " + code);
+    return result.withDetail("statusCode", code).withDetail("latencyMs", latency);
   }
 
   /** The client, built on first use with that run's timeout as its connect timeout. */

@@ -42,11 +42,12 @@ final class JdbcCheck implements DependencyCheck {
 
   @Override
   public CheckResult check() {
-    return check(timeout);
+    return attempt(timeout);
   }
 
+  /** Never throws: a driver's exception text is masked here, where the URL and password are known. */
   @Override
-  public CheckResult check(Duration timeout) {
+  public CheckResult attempt(Duration timeout) {
     long start = System.nanoTime();
     // isValid takes whole seconds, and 0 would mean "no timeout".
     int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));

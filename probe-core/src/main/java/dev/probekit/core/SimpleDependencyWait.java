@@ -35,7 +35,7 @@ final class SimpleDependencyWait implements DependencyWait {
     if (check instanceof DependencyCheck) {
       DependencyCheck remote = (DependencyCheck) check;
       return new SimpleDependencyWait(
-          name, remote.description(), timeout -> require(remote.check(timeout)), null);
+          name, remote.description(), timeout -> require(remote.attempt(timeout)), null);
     }
     return new SimpleDependencyWait(name, name, timeout -> require(check.check()), null);
   }
@@ -43,23 +43,20 @@ final class SimpleDependencyWait implements DependencyWait {
   /** Returns if {@code result} is UP; throws why not otherwise. */
   private static void require(CheckResult result) throws Unavailable {
     if (result == null) {
-      throw new Unavailable("check returned null", null);
+      throw new Unavailable("check returned null");
     }
     if (!result.isUp()) {
-      throw new Unavailable(result.message().orElse("DOWN"), result.error().orElse(null));
+      throw new Unavailable(result.message().orElse("DOWN"));
     }
   }
 
-  /**
-   * A DOWN result as an attempt's failure. Its description is the error behind the result when
-   * there is one ({@code ConnectException: Connection refused}), else the result's message.
-   */
+  /** A DOWN result as an attempt's failure; described by the result's message alone. */
   static final class Unavailable extends Exception {
     private static final long serialVersionUID = 1L;
 
-    Unavailable(String message, Throwable cause) {
+    Unavailable(String message) {
       // No stack trace: it is never shown, and a dependency that is down fails often.
-      super(message, cause, false, false);
+      super(message, null, false, false);
     }
   }
 

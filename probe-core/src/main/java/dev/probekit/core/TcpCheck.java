@@ -21,16 +21,9 @@ final class TcpCheck implements DependencyCheck {
 
   @Override
   public CheckResult check() {
-    return check(timeout);
-  }
-
-  @Override
-  public CheckResult check(Duration timeout) {
     long start = System.nanoTime();
-    try (Socket socket = new Socket()) {
-      // Resolved on every run: a Service's address may change while the process lives.
-      socket.connect(new InetSocketAddress(host, port), Checks.timeoutMillis(timeout));
-      return CheckResult.up().withDetail("latencyMs", Checks.millisSince(start));
+    try {
+      return attempt(timeout);
     } catch (IOException e) {
       return CheckResult.down(
               "cannot connect to "
@@ -40,9 +33,18 @@ final class TcpCheck implements DependencyCheck {
                   + " within "
                   + Durations.format(timeout)
                   + ": "
-                  + Failures.describe(e),
-              e)
+                  + Failures.describe(e))
           .withDetail("latencyMs", Checks.millisSince(start));
+    }
+  }
+
+  @Override
+  public CheckResult attempt(Duration timeout) throws IOException {
+    long start = System.nanoTime();
+    try (Socket socket = new Socket()) {
+      // Resolved on every run: a Service's address may change while the process lives.
+      socket.connect(new InetSocketAddress(host, port), Checks.timeoutMillis(timeout));
+      return CheckResult.up().withDetail("latencyMs", Checks.millisSince(start));
     }
   }
 

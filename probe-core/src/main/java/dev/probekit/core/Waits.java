@@ -626,15 +626,13 @@ public final class Waits implements AutoCloseable {
   }
 
   /**
-   * {@code ConnectException: Connection refused}: a failed attempt's error, or for a DOWN check
-   * the error behind it (else its message); on one line, short, secrets masked.
+   * {@code ConnectException: Connection refused}, or a DOWN check's message: on one line, short,
+   * secrets masked.
    */
   static String describe(Throwable error) {
-    if (error instanceof SimpleDependencyWait.Unavailable) {
-      Throwable cause = error.getCause();
-      return cause != null ? Failures.describeBriefly(cause) : Failures.clean(error.getMessage());
-    }
-    return Failures.describeBriefly(error);
+    return error instanceof SimpleDependencyWait.Unavailable
+        ? Failures.clean(error.getMessage())
+        : Failures.describeBriefly(error);
   }
 
   @Override
