@@ -81,11 +81,12 @@ public final class Secrets {
         out = out.replace(secret, MASK);
       }
     }
+    // Authorization first: a base64 credential can look like a key=value pair ("...pwdw==").
+    out = AUTHORIZATION.matcher(out).replaceAll("$1$2" + MASK);
     out = KEY_VALUE.matcher(out).replaceAll("$1" + MASK);
     out = URL_PARAMETER.matcher(out).replaceAll("$1" + MASK);
     out = ORACLE.matcher(out).replaceAll("$1" + MASK + "@");
-    out = USER_INFO.matcher(out).replaceAll("//" + MASK + "@");
-    return AUTHORIZATION.matcher(out).replaceAll("$1$2" + MASK);
+    return USER_INFO.matcher(out).replaceAll("//" + MASK + "@");
   }
 
   /**
