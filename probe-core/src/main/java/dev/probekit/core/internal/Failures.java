@@ -66,10 +66,15 @@ public final class Failures {
       return "unknown error";
     }
     Throwable e = unwrap(error);
-    String type = qualified ? e.getClass().getName() : e.getClass().getSimpleName();
-    if (type.isEmpty()) {
-      // An anonymous class has no simple name.
-      type = e.getClass().getName();
+    String type = e.getClass().getName();
+    if (!qualified) {
+      try {
+        String simple = e.getClass().getSimpleName();
+        // An anonymous class has no simple name.
+        type = simple.isEmpty() ? type : simple;
+      } catch (Throwable malformed) {
+        // Some generated class names make getSimpleName throw; the full name is fine.
+      }
     }
     String message;
     try {
