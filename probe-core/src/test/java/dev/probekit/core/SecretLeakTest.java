@@ -231,6 +231,8 @@ class SecretLeakTest {
 
       assertThat(err.lines("INFO", "waiting for " + waits.size() + " dependencies")).hasSize(1);
       assertThat(err.lines("INFO", "still waiting for")).hasSizeGreaterThanOrEqualTo(waits.size());
+      // The wait checks' transitions, as the issue saw them print the password.
+      assertThat(err.lines("INFO", "check 'wait-oracle'", "-> DOWN: waiting for jdbc:oracle:thin:****@")).hasSize(1);
       texts.addAll(err.lines());
     }
     assertNoSecret(texts);

@@ -90,6 +90,19 @@ class WaitsTest {
     WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     server.start();
     closeables.add(server::stop);
+    // A fresh WireMock's first answer can take seconds on a loaded machine (class loading, Jetty
+    // warming up): longer than an attempt's timeout. Not on the path the tests count.
+    try {
+      HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/warm-up")).build(),
+              HttpResponse.BodyHandlers.discarding());
+    } catch (IOException e) {
+      throw new IllegalStateException("WireMock did not answer", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while warming WireMock up", e);
+    }
     return server;
   }
 
