@@ -600,7 +600,7 @@ final class DefaultHealth implements Health {
         this.reason = reason;
         rebuild(EnumSet.of(probe));
       }
-      log.info("{} probe held DOWN: {}", probe.displayName(), reason);
+      log.info("{} probe held DOWN: {}", probe.displayName(), Failures.clean(reason));
     }
 
     @Override

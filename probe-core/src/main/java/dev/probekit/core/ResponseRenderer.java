@@ -234,7 +234,9 @@ final class ResponseRenderer {
   }
 
   private static void writeValue(JsonGenerator g, String key, Object value) throws IOException {
-    if (value instanceof Boolean) {
+    if (Secrets.isSecretKey(key)) {
+      g.writeStringField(key, Secrets.MASK);
+    } else if (value instanceof Boolean) {
       g.writeBooleanField(key, (Boolean) value);
     } else if (value instanceof Integer || value instanceof Long || value instanceof Short
         || value instanceof Byte) {

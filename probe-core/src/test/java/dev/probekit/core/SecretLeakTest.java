@@ -239,6 +239,42 @@ class SecretLeakTest {
   }
 
   @Test
+  void userChecksMessagesDetailsAndOverridesAreMaskedToo() throws Exception {
+    List<String> texts = new ArrayList<>();
+    try (StderrCapture err = new StderrCapture()) {
+      health.register(
+          "custom",
+          () ->
+              CheckResult.down("login to jdbc:mysql://app:" + SECRET + "@db/app with password=" + SECRET + " failed")
+                  .withDetail("password", SECRET)
+                  .withDetail("apiToken", SECRET)
+                  .withDetail("url", "https://api/x?access_token=" + SECRET),
+          CheckOptions.of(Probe.READINESS));
+      health.register(
+          "thrower",
+          () -> {
+            throw new IllegalStateException("Authorization: Bearer " + SECRET + ".x failed");
+          },
+          CheckOptions.of(Probe.READINESS));
+      health.readiness().down("maintenance, token=" + SECRET);
+      await().until(() -> health.check("custom").orElseThrow().status() == Status.DOWN
+          && health.check("thrower").orElseThrow().status() == Status.DOWN);
+
+      String json = endpoints.handle("GET", "/readyz", "format=json", null).bodyAsString();
+      assertThat(json)
+          .contains("\"password\":\"****\"", "\"apiToken\":\"****\"", "access_token=****")
+          .contains("\"message\":\"login to jdbc:mysql://****@db/app with password=**** failed\"")
+          .contains("Bearer ****", "\"override\":\"maintenance, token=****\"");
+      texts.add(json);
+      texts.addAll(bodies("/readyz"));
+      texts.add(String.valueOf(health.snapshot(Probe.READINESS)));
+      assertThat(err.lines("INFO", "check 'custom'", "-> DOWN: login to jdbc:mysql://****@db/app")).hasSize(1);
+      texts.addAll(err.lines());
+    }
+    assertNoSecret(texts);
+  }
+
+  @Test
   void rejectedArgumentsDoNotEchoTheSecret() {
     List<String> texts = new ArrayList<>();
     assertThatThrownBy(() -> Waits.http("ftp://app:" + SECRET + "@host/x?token=" + SECRET))

@@ -42,6 +42,12 @@ public final class Secrets {
               + "[A-Za-z0-9_.-]*[\"']?\\s*[=:]\\s*)"
               + "(\"[^\"]*\"|'[^']*'|\\{[^}]*\\}|[^\\s;&,)\\]}\"'<>]+)");
 
+  /** A key that names a secret, such as {@code password} or {@code access_token}. */
+  private static final Pattern SECRET_KEY =
+      Pattern.compile(
+          "(?i).*(?:password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key"
+              + "|credential|signature).*");
+
   /** {@code ?key=x}, {@code &sig=x}: short parameter names that are secrets only in a URL. */
   private static final Pattern URL_PARAMETER =
       Pattern.compile("(?i)([?&;](?:key|sig)=)[^\\s;&,)\\]}\"'<>#]+");
@@ -87,6 +93,16 @@ public final class Secrets {
     out = URL_PARAMETER.matcher(out).replaceAll("$1" + MASK);
     out = ORACLE.matcher(out).replaceAll("$1" + MASK + "@");
     return USER_INFO.matcher(out).replaceAll("//" + MASK + "@");
+  }
+
+  /**
+   * Whether {@code key} (a details map's key, a property name) names a secret by the rules above,
+   * so that its value is shown as {@value #MASK} whatever it holds.
+   *
+   * @param key the key
+   */
+  public static boolean isSecretKey(String key) {
+    return key != null && SECRET_KEY.matcher(key).matches();
   }
 
   /**

@@ -57,6 +57,16 @@ class SecretsTest {
   }
 
   @ParameterizedTest
+  @CsvSource({
+    "password, true", "sslPassword, true", "PWD, true", "client_secret, true", "apiToken, true",
+    "api-key, true", "X-Amz-Signature, true", "credentials, true",
+    "latencyMs, false", "statusCode, false", "path, false", "key, false",
+  })
+  void recognisesKeysThatNameSecrets(String key, boolean secret) {
+    assertThat(Secrets.isSecretKey(key)).isEqualTo(secret);
+  }
+
+  @ParameterizedTest
   @CsvSource(
       delimiter = '|',
       value = {
