@@ -47,6 +47,8 @@ class HostileExceptionCheckTest {
 
   @Test
   void checkWhoseExceptionCannotBeDescribedTurnsDownAfterTheThresholdWithoutThreadChurn() {
+    // Other tests' pools may still hold idle threads of the same name: only new ones count.
+    Set<Thread> before = liveThreads("probekit-check");
     Health health = fixture.health();
     AtomicInteger runs = new AtomicInteger();
     Set<Thread> runners = ConcurrentHashMap.newKeySet();
@@ -70,10 +72,12 @@ class HostileExceptionCheckTest {
 
     int seen = runs.get();
     waiting().until(() -> runs.get() >= seen + 20);
-    // Each run used to kill its pool thread; now one thread serves them all (a second at most, if
-    // a tick found the first still finishing), and no dead ones pile up.
-    assertThat(runners).hasSizeLessThanOrEqualTo(2);
-    assertThat(liveThreads("probekit-check")).hasSizeLessThanOrEqualTo(2);
+    // Each run used to kill its pool thread: 20 runs, 20 threads. Now one thread serves them all;
+    // a few more only when a loaded machine had a tick find the last one not yet back idle.
+    assertThat(runners).hasSizeLessThanOrEqualTo(4);
+    Set<Thread> created = liveThreads("probekit-check");
+    created.removeAll(before);
+    assertThat(created).hasSizeLessThanOrEqualTo(4);
     assertThat(health.check("db").orElseThrow().status()).isEqualTo(Status.DOWN);
   }
 

@@ -142,6 +142,8 @@ class WaitsTest {
     Waits waits =
         Waits.builder()
             .add(Waits.http("http://127.0.0.1:" + server.port() + "/ready").named("auth"))
+            // Counted requests: an attempt slowed past 2 s by a loaded machine would be retried.
+            .attemptTimeout(Duration.ofSeconds(10))
             .initialBackoff(Duration.ofMillis(20))
             .deadline(Duration.ofSeconds(10))
             .build();
@@ -156,7 +158,11 @@ class WaitsTest {
     WireMockServer server = wireMock();
     server.stubFor(get("/ready").willReturn(aResponse().withStatus(302).withHeader("Location", "/elsewhere")));
     Waits waits =
-        Waits.builder().add(Waits.http("http://127.0.0.1:" + server.port() + "/ready")).build();
+        Waits.builder()
+            .add(Waits.http("http://127.0.0.1:" + server.port() + "/ready"))
+            // Counted requests: a first attempt slowed past 2 s by a loaded machine would be retried.
+            .attemptTimeout(Duration.ofSeconds(10))
+            .build();
     closeables.add(waits);
 
     assertThat(waits.await()).isTrue();
