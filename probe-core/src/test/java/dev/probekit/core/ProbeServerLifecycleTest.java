@@ -44,7 +44,7 @@ class ProbeServerLifecycleTest {
   void preStopHookAnswersWhenTheDelayIsOverWhileProbesKeepAnswering() throws Exception {
     Lifecycle lifecycle = Lifecycle.builder(health).preStopDelayMillis(1_000).build();
     // One thread: the hook must not hold it for the delay, or /livez could not answer meanwhile.
-    server = ProbeServer.builder(ProbeEndpoints.of(health)).port(0).threads(1).preStop("/prestop", lifecycle).start();
+    server = ProbeServer.builder(ProbeEndpoints.of(health)).port(0).preStop("/prestop", lifecycle).start();
 
     long start = System.nanoTime();
     CompletableFuture<HttpResponse<String>> hook =
