@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * request line) must arrive within {@link Builder#headDeadline(Duration)} of its first byte, else
  * the connection is closed; idle keep-alive connections, and ones whose peer stops reading our
  * answers, close after {@link Builder#idleTimeout(Duration)}; at most {@link
- * Builder#maxConnections(int)} connections are open: at the cap a new connection evicts the one
- * idle longest, else the one that has been sending its head longest, else it is closed. Pipelined
+ * Builder#maxConnections(int)} connections are open: at the cap a new connection evicts one (one
+ * already closing, else the one idle longest, else the one sending its head longest, else the one
+ * whose peer has not read its answer longest), and is closed only if every connection waits for a
+ * pre-stop answer. Pipelined
  * requests are answered in order, and nothing more is read from a peer that does not read its
  * answers. A request that declares a body (Content-Length above 0, any Transfer-Encoding) is
  * answered with {@code Connection: close} and its body is never read into memory.
@@ -288,8 +290,10 @@ public final class ProbeServer implements AutoCloseable {
 
     /**
      * The most connections open at once; default {@value #DEFAULT_MAX_CONNECTIONS}. At the cap a
-     * new connection closes the connection idle longest, else the one that has been sending its
-     * request head longest; if every connection is being answered, the new one is closed at once.
+     * new connection makes room by closing, in this order, a connection already closing, the one
+     * idle longest, the one that has been sending its request head longest, or the one whose peer
+     * has not read its answer longest; only if every connection waits for a pre-stop answer is
+     * the new one closed at once. A probe that connects is therefore always served.
      *
      * @throws IllegalArgumentException if below 1
      */

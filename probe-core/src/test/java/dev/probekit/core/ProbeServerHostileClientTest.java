@@ -245,40 +245,73 @@ class ProbeServerHostileClientTest {
   @Test
   void peerThatPipelinesWithoutReadingIsNoLongerRead() throws Exception {
     start();
-    Socket flooder = connect();
-    flooder.setReceiveBufferSize(4096);
-    AtomicLong sent = new AtomicLong();
-    byte[] request = "GET /livez HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    byte[] chunk = new byte[request.length * 256];
-    for (int i = 0; i < 256; i++) {
-      System.arraycopy(request, 0, chunk, i * request.length, request.length);
-    }
-    Thread writer = new Thread(() -> {
-      try {
-        OutputStream out = flooder.getOutputStream();
-        while (sent.get() < 512L * 1024 * 1024) {
-          out.write(chunk);
-          sent.addAndGet(chunk.length);
-        }
-      } catch (IOException closed) {
-        // The test closes the socket at its end, which ends this writer.
-      }
-    }, "flooder");
-    writer.setDaemon(true);
-    writer.start();
-
-    // The writer blocks once the kernel buffers on both sides are full: the server stopped reading.
-    long[] last = {-1};
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-      long now = sent.get();
-      boolean stalled = now > 0 && now == last[0];
-      last[0] = now;
-      return stalled;
-    });
-    assertThat(sent.get()).as("bytes accepted from a peer that reads nothing").isLessThan(64L * 1024 * 1024);
+    Flooder flooder = new Flooder(connect());
+    flooder.awaitStalled();
+    assertThat(flooder.sent.get()).as("bytes accepted from a peer that reads nothing").isLessThan(64L * 1024 * 1024);
     assertThat(probe("/livez").status()).as("other peers are served meanwhile").isEqualTo(200);
     flooder.close();
-    writer.join(5_000);
+  }
+
+  @Test
+  void atTheCapAPeerThatDoesNotReadItsAnswersMakesRoomForAProbe() throws Exception {
+    start(ProbeServer.builder(ProbeEndpoints.of(health)).maxConnections(2));
+    Flooder first = new Flooder(connect());
+    Flooder second = new Flooder(connect());
+    first.awaitStalled();
+    second.awaitStalled();
+
+    assertThat(probe("/livez").status()).isEqualTo(200);
+    assertThat(closedWithin(first.socket, Duration.ofSeconds(5)) || closedWithin(second.socket, Duration.ofSeconds(5)))
+        .as("one stalled peer evicted")
+        .isTrue();
+    first.close();
+    second.close();
+  }
+
+  /** A peer that pipelines {@code GET /livez} as fast as it can and never reads an answer. */
+  private static final class Flooder {
+    final Socket socket;
+    final AtomicLong sent = new AtomicLong();
+    private final Thread writer;
+
+    Flooder(Socket socket) throws IOException {
+      this.socket = socket;
+      socket.setReceiveBufferSize(4096);
+      byte[] request = "GET /livez HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+      byte[] chunk = new byte[request.length * 256];
+      for (int i = 0; i < 256; i++) {
+        System.arraycopy(request, 0, chunk, i * request.length, request.length);
+      }
+      OutputStream out = socket.getOutputStream();
+      writer = new Thread(() -> {
+        try {
+          while (sent.get() < 512L * 1024 * 1024) {
+            out.write(chunk);
+            sent.addAndGet(chunk.length);
+          }
+        } catch (IOException closed) {
+          // Closed by the test or evicted by the server: either ends this writer.
+        }
+      }, "flooder");
+      writer.setDaemon(true);
+      writer.start();
+    }
+
+    /** Until its writes block: the kernel buffers on both sides are full, the server stopped reading. */
+    void awaitStalled() {
+      long[] last = {-1};
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        long now = sent.get();
+        boolean stalled = now > 0 && now == last[0];
+        last[0] = now;
+        return stalled;
+      });
+    }
+
+    void close() throws Exception {
+      socket.close();
+      writer.join(5_000);
+    }
   }
 
   @ParameterizedTest(name = "{0} {1}: {2}")

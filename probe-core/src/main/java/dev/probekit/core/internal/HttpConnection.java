@@ -58,14 +58,27 @@ final class HttpConnection {
     return state;
   }
 
-  /** Whether it holds no request, partial or whole, nor an answer: evicting it loses nothing. */
-  boolean idle() {
-    return state == State.READING && headStarted < 0;
+  /**
+   * Which connection to close first when a new one needs room, lowest first: 0 already answered
+   * and closing, 1 idle between requests, 2 sending a head, 3 not reading its answer; -1 never
+   * (waiting for an answer promised later).
+   */
+  int evictionRank() {
+    switch (state) {
+      case LINGERING:
+        return 0;
+      case READING:
+        return headStarted < 0 ? 1 : 2;
+      case WRITING:
+        return 3;
+      default:
+        return -1;
+    }
   }
 
-  /** Since when it has been idle or sending its current head, for picking the oldest to evict. */
+  /** Since when it has been in its current rank (idle, sending its head, stalled), oldest first. */
   long since() {
-    return headStarted >= 0 ? headStarted : lastProgress;
+    return state == State.READING && headStarted >= 0 ? headStarted : lastProgress;
   }
 
   void onReadable(long now) throws IOException {

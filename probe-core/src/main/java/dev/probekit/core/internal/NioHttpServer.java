@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * HeadParser#MAX_HEAD_BYTES} bytes (else 431, or 414 while the request line is unfinished) within
  * the head deadline from its first byte (else the connection closes); an idle keep-alive connection
  * closes after the idle timeout, as does one whose peer stops reading our answer. At the connection
- * cap a new connection first evicts the connection that has been idle longest; failing that, the
- * one that has been sending its head longest (it is closest to its deadline anyway, and a probe
- * that connects now sends its head at once); only when every connection is being answered is the
- * new one closed unanswered. Pipelined requests are answered in order, one at a time; while an
+ * cap a new connection evicts one: a connection already closing, else the one idle longest, else
+ * the one that has been sending its head longest (it is closest to its deadline anyway, and a
+ * probe that connects now sends its head at once), else the one whose peer has not read its
+ * answer longest; only when every connection waits for an answer promised {@link
+ * HttpAnswer#later later} is the new one closed unanswered. Pipelined requests are answered in order, one at a time; while an
  * answer is not fully written, nothing more is read. A request that declares a body is answered
  * with {@code Connection: close}; the body is never read into memory, only discarded while we
  * close.
@@ -211,6 +212,10 @@ public final class NioHttpServer implements AutoCloseable {
       } else if (key.isReadable()) {
         connection.onReadable(now);
       }
+    } catch (IOException e) {
+      // The peer reset or vanished: an ordinary end for a connection, not a failure of ours.
+      connection.close();
+      log.debug("probe connection closed: {}", e.toString());
     } catch (Throwable t) {
       failed(connection, t);
     }
@@ -248,25 +253,28 @@ public final class NioHttpServer implements AutoCloseable {
     }
   }
 
-  /** Closes the oldest idle connection, else the oldest unfinished head; false if neither exists. */
+  /**
+   * Closes the connection that loses least, if any: one already closing, else the one idle
+   * longest, else the one sending its head longest, else the one whose peer has not read its
+   * answer longest. Never one waiting for an answer promised {@link HttpAnswer#later later}.
+   */
   private boolean evictOne() {
-    HttpConnection oldestIdle = null;
-    HttpConnection oldestHead = null;
+    HttpConnection victim = null;
     for (HttpConnection c : connections) {
-      if (c.state() != HttpConnection.State.READING) {
+      int rank = c.evictionRank();
+      if (rank < 0) {
         continue;
       }
-      if (c.idle()) {
-        oldestIdle = oldestIdle == null || c.since() - oldestIdle.since() < 0 ? c : oldestIdle;
-      } else {
-        oldestHead = oldestHead == null || c.since() - oldestHead.since() < 0 ? c : oldestHead;
+      if (victim == null
+          || rank < victim.evictionRank()
+          || (rank == victim.evictionRank() && c.since() - victim.since() < 0)) {
+        victim = c;
       }
     }
-    HttpConnection victim = oldestIdle != null ? oldestIdle : oldestHead;
     if (!capLogged) {
       capLogged = true;
       log.info("probe server at its cap of {} connections: {} (logged once)", maxConnections,
-          victim == null ? "refusing new ones" : "closing the oldest idle or slowest to make room");
+          victim == null ? "refusing new ones" : "closing the least useful to make room");
     }
     if (victim == null) {
       return false;
