@@ -164,7 +164,7 @@ public final class ProbeServer implements AutoCloseable {
   private HttpAnswer preStop(RequestHead head) {
     String method = head.method();
     if (!"GET".equals(method) && !"POST".equals(method)) {
-      return PRE_STOP_METHOD.wire();
+      return ("HEAD".equals(method) ? PRE_STOP_METHOD.forHead() : PRE_STOP_METHOD).wire();
     }
     log.info("pre-stop hook called: starting the graceful shutdown sequence");
     return HttpAnswer.later(

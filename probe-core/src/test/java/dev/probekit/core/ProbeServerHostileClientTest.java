@@ -491,17 +491,23 @@ class ProbeServerHostileClientTest {
 
   @Test
   void headAnswersCarryTheGetLengthAndNoBody() throws Exception {
-    start();
+    Lifecycle lifecycle = Lifecycle.builder(health).build();
+    start(ProbeServer.builder(ProbeEndpoints.of(health)).preStop("/prestop", lifecycle));
     Socket socket = connect();
     InputStream in = new BufferedInputStream(socket.getInputStream());
-    send(socket, "HEAD /livez HTTP/1.1\r\nHost: x\r\n\r\nHEAD /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /livez HTTP/1.1\r\nHost: x\r\n\r\n");
+    send(socket, "HEAD /livez HTTP/1.1\r\nHost: x\r\n\r\nHEAD /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+        + "HEAD /prestop HTTP/1.1\r\nHost: x\r\n\r\nGET /livez HTTP/1.1\r\nHost: x\r\n\r\n");
     RawHttp.Response head = hygienic(RawHttp.read(in, true));
     assertThat(head.status()).isEqualTo(200);
     assertThat(head.header("Content-Length")).isEqualTo("2");
     RawHttp.Response notFound = hygienic(RawHttp.read(in, true));
     assertThat(notFound.status()).isEqualTo(404);
     assertThat(notFound.header("Content-Length")).isEqualTo("9");
-    // Had either HEAD answer carried a body, this would read it instead of the GET's status line.
+    RawHttp.Response preStop = hygienic(RawHttp.read(in, true));
+    assertThat(preStop.status()).isEqualTo(405);
+    assertThat(preStop.header("Allow")).isEqualTo("GET, POST");
+    assertThat(lifecycle.isDraining()).isFalse();
+    // Had any HEAD answer carried a body, this would read it instead of the GET's status line.
     assertThat(hygienic(RawHttp.read(in, false)).body()).isEqualTo("ok");
   }
 
@@ -529,7 +535,7 @@ class ProbeServerHostileClientTest {
 
   @Test
   void closeWithConnectionsInEveryStateReturnsPromptlyAndFreesThePort() throws Exception {
-    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofSeconds(30)).build();
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofSeconds(5)).build();
     start(ProbeServer.builder(ProbeEndpoints.of(health)).preStop("/prestop", lifecycle));
     int port = server.port();
     Socket idle = connect();
@@ -555,7 +561,7 @@ class ProbeServerHostileClientTest {
 
   @Test
   void everyAnswerSaysConnectionCloseWhileDrainingEvenPipelined() throws Exception {
-    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofSeconds(30)).build();
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofSeconds(5)).build();
     start(ProbeServer.builder(ProbeEndpoints.of(health)).lifecycle(lifecycle));
     lifecycle.preStopAsync();
     await().atMost(Duration.ofSeconds(5)).until(lifecycle::isDraining);
