@@ -207,9 +207,9 @@ public final class NioHttpServer implements AutoCloseable {
     try {
       if (!key.isValid()) {
         connection.close();
-      } else if (key.isWritable()) {
+      } else if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) {
         connection.onWritable(now);
-      } else if (key.isReadable()) {
+      } else {
         connection.onReadable(now);
       }
     } catch (IOException e) {
@@ -246,6 +246,8 @@ public final class NioHttpServer implements AutoCloseable {
         HttpConnection connection = new HttpConnection(this, channel, key, now);
         key.attach(connection);
         connections.add(connection);
+        // A probe's request usually arrives with the connection: read it now, not one select later.
+        ready(key, now);
       } catch (Throwable t) {
         closeQuietly(channel);
         logOnce("probe server could not set up a connection", t);
