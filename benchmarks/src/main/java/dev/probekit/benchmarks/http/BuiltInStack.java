@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * helpers below serve the overload scenario's application and the {@link JdkHttpServerStack}
  * baseline.
  */
-final class BuiltInStack implements Stack {
+final class BuiltInStack implements Stack, ServerCpu {
   private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
 
   private final Health health;
@@ -115,6 +115,19 @@ final class BuiltInStack implements Stack {
         body.write(OK);
       }
     }
+  }
+
+  @Override
+  public Thread probeThread() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals(ProbeServer.THREAD_NAME))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Override
+  public Thread okThread() {
+    return okServer.thread();
   }
 
   @Override
