@@ -54,10 +54,6 @@ final class HttpConnection {
     this.lastProgress = now;
   }
 
-  State state() {
-    return state;
-  }
-
   /**
    * Which connection to close first when a new one needs room, lowest first: 0 already answered
    * and closing, 1 idle between requests, 2 sending a head, 3 not reading its answer; -1 never

@@ -213,9 +213,7 @@ public final class NioHttpServer implements AutoCloseable {
         connection.onReadable(now);
       }
     } catch (IOException e) {
-      // The peer reset or vanished: an ordinary end for a connection, not a failure of ours.
-      connection.close();
-      log.debug("probe connection closed: {}", e.toString());
+      peerGone(connection, e);
     } catch (Throwable t) {
       failed(connection, t);
     }
@@ -314,6 +312,8 @@ public final class NioHttpServer implements AutoCloseable {
               () -> {
                 try {
                   connection.completed(error == null ? answer : null, System.nanoTime());
+                } catch (IOException e) {
+                  peerGone(connection, e);
                 } catch (Throwable t) {
                   failed(connection, t);
                 }
@@ -352,6 +352,12 @@ public final class NioHttpServer implements AutoCloseable {
 
   void closed(HttpConnection connection) {
     connections.remove(connection);
+  }
+
+  /** The peer reset or vanished: an ordinary end for a connection, not a failure of ours. */
+  private void peerGone(HttpConnection connection, IOException e) {
+    connection.close();
+    log.debug("probe connection closed: {}", e.toString());
   }
 
   private void failed(HttpConnection connection, Throwable t) {
