@@ -23,7 +23,8 @@ import java.util.Set;
  */
 final class ResponseRenderer {
   /** Thread-safe and immutable once configured; shared by every request. */
-  private static final JsonFactory JSON = new JsonFactory().setCharacterEscapes(new ControlEscapes());
+  /** One factory for every JSON body: escapes every control character (see {@link ControlEscapes}). */
+  static final JsonFactory JSON = new JsonFactory().setCharacterEscapes(new ControlEscapes());
 
   private static final String WITHHELD = "reason withheld";
   private static final int MAX_ECHO = 64;
