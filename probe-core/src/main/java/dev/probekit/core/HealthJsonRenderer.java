@@ -1,7 +1,8 @@
 package dev.probekit.core;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.probekit.core.internal.Failures;
+import dev.probekit.core.internal.Secrets;
 import dev.probekit.core.ProbeEndpoints.ProbeQuery;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,7 +32,6 @@ import java.util.Set;
  * when details are allowed. Excluded checks are left out.
  */
 final class HealthJsonRenderer {
-  private static final JsonFactory JSON = new JsonFactory();
 
   private HealthJsonRenderer() {}
 
@@ -138,7 +138,7 @@ final class HealthJsonRenderer {
     Probe probe = snapshot.probe().orElse(null);
     boolean warn = false;
     ByteArrayOutputStream out = new ByteArrayOutputStream(96 + 128 * checks.size());
-    try (JsonGenerator g = JSON.createGenerator(out)) {
+    try (JsonGenerator g = ResponseRenderer.JSON.createGenerator(out)) {
       g.writeStartObject();
       // Written last into the buffer would be simpler, but status comes first for readers.
       List<String> statuses = new ArrayList<>(checks.size());
@@ -150,7 +150,7 @@ final class HealthJsonRenderer {
       g.writeStringField("status", !up ? "fail" : warn ? "warn" : "pass");
       g.writeStringField("description", snapshot.name());
       if (!output.isEmpty()) {
-        g.writeStringField("output", output);
+        g.writeStringField("output", Secrets.redact(output));
       }
       g.writeObjectFieldStart("checks");
       for (int i = 0; i < checks.size(); i++) {
@@ -194,7 +194,7 @@ final class HealthJsonRenderer {
     if (details) {
       String output = output(check, last);
       if (output != null) {
-        g.writeStringField("output", output);
+        g.writeStringField("output", Secrets.redact(output));
       }
     }
     g.writeEndObject();
@@ -217,7 +217,7 @@ final class HealthJsonRenderer {
     } else if (value instanceof Number) {
       g.writeNumberField("observedValue", ((Number) value).doubleValue());
     } else if (value != null && details) {
-      g.writeStringField("observedValue", String.valueOf(value));
+      g.writeStringField("observedValue", Secrets.redact(String.valueOf(value)));
     } else {
       return;
     }
@@ -236,6 +236,6 @@ final class HealthJsonRenderer {
     if (last.message().isPresent()) {
       return last.message().get();
     }
-    return last.error().map(CheckResult::describe).orElse("failed");
+    return last.error().map(Failures::describe).orElse("failed");
   }
 }

@@ -1,5 +1,6 @@
 package dev.probekit.core;
 
+import dev.probekit.core.internal.Failures;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
@@ -129,6 +130,6 @@ public final class ProbeSnapshot {
   @Override
   public String toString() {
     return "ProbeSnapshot{" + name() + "=" + status + ", checks=" + checks.size()
-        + (overrideReason == null ? "" : ", override=" + overrideReason) + '}';
+        + (overrideReason == null ? "" : ", override=" + Failures.clean(overrideReason)) + '}';
   }
 }
