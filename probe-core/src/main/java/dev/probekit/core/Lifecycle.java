@@ -49,6 +49,27 @@ public interface Lifecycle {
   /** Default safety margin kept free at the end of the grace period: 2 s. */
   Duration DEFAULT_SAFETY_MARGIN = Duration.ofSeconds(2);
 
+  /**
+   * Exit status after a signal when the sequence finished clean ({@link ShutdownSummary#isClean()}):
+   * 0.
+   */
+  int EXIT_CLEAN = 0;
+
+  /**
+   * Exit status after a signal when the sequence finished but lost something: a request abandoned
+   * at the drain deadline, a shutdown task that failed or timed out, or a fault of other user code
+   * (the summary line says which): 70, {@code EX_SOFTWARE} of sysexits.h.
+   */
+  int EXIT_DEGRADED = 70;
+
+  /**
+   * Exit status when the last-resort watchdog halts a sequence that did not finish (a step hung,
+   * or the JVM's exit did): 124, as {@code timeout(1)} uses. The watchdog fires half a safety
+   * margin after the sequence's budget (grace period minus safety margin) ends, so still before
+   * the kubelet's SIGKILL, and logs one ERROR line naming the step that hung.
+   */
+  int EXIT_HALTED = 124;
+
   /** Default timeout of a shutdown task: 5 s. */
   Duration DEFAULT_TASK_TIMEOUT = Duration.ofSeconds(5);
 
@@ -146,16 +167,20 @@ public interface Lifecycle {
   }
 
   /**
-   * Adds a listener told as each phase completes.
+   * Adds a listener told as each phase completes, and of each fault.
    *
    * @param listener the listener
+   * @return closing it removes the listener
    */
-  void addListener(LifecycleListener listener);
+  ListenerRegistration addListener(LifecycleListener listener);
 
   /**
-   * Makes SIGTERM and SIGINT run the sequence and then exit with status 0, while the servers keep
-   * serving until their own steps. Also installs a JVM shutdown hook, so {@code System.exit} from
-   * elsewhere drains too. Call once.
+   * Makes SIGTERM and SIGINT run the sequence and then exit, while the servers keep serving until
+   * their own steps: with {@link #EXIT_CLEAN} or {@link #EXIT_DEGRADED} as the summary says (the
+   * exit happens even if the sequence itself failed). A second signal runs no step twice; it logs
+   * which step is running. Also installs a JVM shutdown hook, so {@code System.exit} from
+   * elsewhere drains too, and starts, at the first signal or exit, a watchdog that halts the JVM
+   * with {@link #EXIT_HALTED} if the sequence or the exit hangs. Call once.
    *
    * @throws IllegalStateException if already installed on this lifecycle
    */
@@ -166,6 +191,13 @@ public interface Lifecycle {
    * delay is over; what a Kubernetes {@code preStop} hook calls. A later {@link #shutdown()}
    * continues from {@link DrainPhase#STOP_ACCEPTING}. Concurrent and repeated calls wait for the
    * same delay.
+   *
+   * <p>A pre-stop call cannot strand the process: if no {@link #shutdown()} (SIGTERM) follows
+   * within the grace period, the lifecycle logs a WARN and resumes normal service (readiness as
+   * the checks say, {@link #isDraining()} false again), and a later call starts over. A {@link
+   * #shutdown()} that follows a call older than the pre-stop delay gets the budget of a SIGTERM
+   * that had followed a fresh pre-stop: measured from the signal, minus the pre-stop delay already
+   * served, so in-flight requests still drain and tasks still run.
    */
   void preStop();
 
@@ -174,7 +206,9 @@ public interface Lifecycle {
    * at once. The stage completes when the pre-stop delay is over; servers use it to answer a
    * {@code preStop} HTTP hook without holding one of their threads for the whole delay.
    *
-   * @return completes (normally) when the pre-stop delay is over
+   * @return completes normally when the pre-stop delay is over, exceptionally if the pre-stop
+   *     step failed (readiness could not be turned DOWN, or a listener threw): the delay was still
+   *     served, and a {@code preStop} endpoint answers 503 so the failure shows in the pod's events
    */
   CompletionStage<Void> preStopAsync();
 

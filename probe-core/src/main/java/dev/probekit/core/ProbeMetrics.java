@@ -1,6 +1,7 @@
 package dev.probekit.core;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +43,12 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code probekit.shutdown.phase} ({@code probekit_shutdown_phase_seconds})</td>
  *       <td>timer</td><td>{@code phase}</td><td>how long each drain phase took (with a
  *       lifecycle)</td></tr>
+ *   <tr><td>{@code probekit.shutdown.faults} ({@code probekit_shutdown_faults_total})</td>
+ *       <td>counter</td><td>{@code phase}</td><td>user code that threw or timed out during the
+ *       shutdown (actions, listeners, tasks); the sequence went on (with a lifecycle)</td></tr>
+ *   <tr><td>{@code probekit.inflight.stray.exits} ({@code probekit_inflight_stray_exits_total})</td>
+ *       <td>counter</td><td></td><td>{@code exit()} calls with no request in flight, ignored: an
+ *       adapter bug (with a lifecycle)</td></tr>
  * </table>
  *
  * <p>Checks registered after binding get their meters when registered; an unregistered check's
@@ -71,19 +78,28 @@ public final class ProbeMetrics implements AutoCloseable {
   /** Timer: the duration of each completed drain phase. */
   public static final String SHUTDOWN_PHASE = "probekit.shutdown.phase";
 
+  /** Counter: faults of user code during the shutdown, by phase. */
+  public static final String SHUTDOWN_FAULTS = "probekit.shutdown.faults";
+
+  /** Counter: stray {@link InflightTracker#exit()} calls, ignored. */
+  public static final String INFLIGHT_STRAY_EXITS = "probekit.inflight.stray.exits";
+
   private final Health health;
   private final MeterRegistry registry;
   /**
    * Guards {@link #closed}, {@link #checks}' membership and {@link #fixedMeters}, so that a check
-   * event racing with {@link #close()} cannot leave a meter behind. Health events arrive holding
-   * the health's lock and then take this one; nothing here calls into the health while holding it.
+   * event racing with {@link #close()} cannot leave a meter behind. Health events arrive in order,
+   * after the health has released its lock; nothing here calls into the health while holding it.
    */
   private final Object lock = new Object();
 
   private final Map<String, CheckMeters> checks = new HashMap<>();
   private final List<Meter> fixedMeters = new ArrayList<>();
   private final Map<DrainPhase, Timer> phaseTimers = new EnumMap<>(DrainPhase.class);
+  private final Map<DrainPhase, Counter> faultCounters = new EnumMap<>(DrainPhase.class);
   private final Listener listener = new Listener();
+  private volatile ListenerRegistration healthRegistration;
+  private volatile ListenerRegistration lifecycleRegistration;
   private volatile boolean closed;
 
   private ProbeMetrics(Health health, MeterRegistry registry) {
@@ -127,8 +143,8 @@ public final class ProbeMetrics implements AutoCloseable {
   }
 
   /**
-   * Stops observing and removes every meter this binding registered. Idempotent. The lifecycle
-   * listener, which cannot be removed, does nothing afterwards.
+   * Stops observing (removes its health and lifecycle listeners) and removes every meter this
+   * binding registered. Idempotent.
    */
   @Override
   public void close() {
@@ -145,7 +161,14 @@ public final class ProbeMetrics implements AutoCloseable {
       }
       fixedMeters.clear();
     }
-    health.removeListener(listener);
+    ListenerRegistration h = healthRegistration;
+    if (h != null) {
+      h.close();
+    }
+    ListenerRegistration l = lifecycleRegistration;
+    if (l != null) {
+      l.close();
+    }
   }
 
   @Override
@@ -168,7 +191,7 @@ public final class ProbeMetrics implements AutoCloseable {
     }
     // Listen first, then add the checks already registered: a check registered in between is
     // seen twice, which addCheck tolerates; one unregistered in between is caught by the re-check.
-    health.addListener(listener);
+    healthRegistration = health.addListener(listener);
     for (String name : health.checkNames()) {
       Optional<CheckState> state = health.check(name);
       synchronized (lock) {
@@ -198,14 +221,42 @@ public final class ProbeMetrics implements AutoCloseable {
                 .register(registry);
         phaseTimers.put(phase, timer);
         fixedMeters.add(timer);
+        Counter faults =
+            Counter.builder(SHUTDOWN_FAULTS)
+                .description("User code that threw or timed out during the shutdown; it went on")
+                .tag("phase", phase.tagValue())
+                .register(registry);
+        faultCounters.put(phase, faults);
+        fixedMeters.add(faults);
       }
+      fixedMeters.add(
+          FunctionCounter.builder(
+                  INFLIGHT_STRAY_EXITS, lifecycle.inflight(), InflightTracker::strayExits)
+              .description("InflightTracker.exit() calls with no request in flight, ignored")
+              .register(registry));
     }
-    lifecycle.addListener(
-        (phase, took) -> {
-          if (!closed) {
-            phaseTimers.get(phase).record(took);
-          }
-        });
+    lifecycleRegistration =
+        lifecycle.addListener(
+            new LifecycleListener() {
+              @Override
+              public void onPhaseCompleted(DrainPhase phase, Duration took) {
+                if (!closed) {
+                  phaseTimers.get(phase).record(took);
+                }
+              }
+
+              @Override
+              public void onFault(DrainPhase phase, String description) {
+                if (!closed) {
+                  faultCounters.get(phase).increment();
+                }
+              }
+
+              @Override
+              public String toString() {
+                return "ProbeMetrics.LifecycleListener";
+              }
+            });
   }
 
   /** Call with {@link #lock} held. */
@@ -280,7 +331,7 @@ public final class ProbeMetrics implements AutoCloseable {
     }
   }
 
-  /** Follows registrations, runs and removals; called in order, under the health's lock. */
+  /** Follows registrations, runs and removals; called in order, one event at a time. */
   private final class Listener implements HealthListener {
     @Override
     public void onTransition(String check, CheckState previous, CheckState current) {

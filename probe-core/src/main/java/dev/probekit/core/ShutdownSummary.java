@@ -8,25 +8,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** What a graceful shutdown did: how long each phase took, what drained, what failed. */
+/**
+ * What a graceful shutdown did: how long each phase took, what drained, what failed: shutdown tasks
+ * that threw or timed out, and faults of the other user code the sequence called (stop-accepting
+ * actions, lifecycle and probe listeners), each of which the sequence logged and went past.
+ */
 public final class ShutdownSummary {
   private final Map<DrainPhase, Duration> phaseDurations;
   private final Duration total;
   private final long requestsDrained;
   private final long requestsAbandoned;
   private final List<String> failedTasks;
+  private final List<String> faults;
 
   private ShutdownSummary(
       Map<DrainPhase, Duration> phaseDurations,
       Duration total,
       long requestsDrained,
       long requestsAbandoned,
-      List<String> failedTasks) {
+      List<String> failedTasks,
+      List<String> faults) {
     this.phaseDurations = Collections.unmodifiableMap(new EnumMap<>(phaseDurations));
     this.total = total;
     this.requestsDrained = requestsDrained;
     this.requestsAbandoned = requestsAbandoned;
     this.failedTasks = List.copyOf(failedTasks);
+    this.faults = List.copyOf(faults);
   }
 
   /**
@@ -44,15 +51,38 @@ public final class ShutdownSummary {
       long requestsDrained,
       long requestsAbandoned,
       List<String> failedTasks) {
+    return of(phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, List.of());
+  }
+
+  /**
+   * A summary with faults.
+   *
+   * @param phaseDurations how long each phase that ran took
+   * @param total the whole sequence's duration
+   * @param requestsDrained requests that finished between stop-accepting and the drain deadline
+   * @param requestsAbandoned requests still in flight at the drain deadline
+   * @param failedTasks names of the shutdown tasks that threw or timed out
+   * @param faults one description per failure of other user code, such as {@code
+   *     "stop-accepting: action 'app' threw AssertionError: boom"}
+   */
+  public static ShutdownSummary of(
+      Map<DrainPhase, Duration> phaseDurations,
+      Duration total,
+      long requestsDrained,
+      long requestsAbandoned,
+      List<String> failedTasks,
+      List<String> faults) {
     Objects.requireNonNull(phaseDurations, "phaseDurations");
     Objects.requireNonNull(total, "total");
     Objects.requireNonNull(failedTasks, "failedTasks");
+    Objects.requireNonNull(faults, "faults");
     return new ShutdownSummary(
         phaseDurations.isEmpty() ? new EnumMap<>(DrainPhase.class) : phaseDurations,
         total,
         requestsDrained,
         requestsAbandoned,
-        failedTasks);
+        failedTasks,
+        faults);
   }
 
   /** How long each phase that ran took, in phase order; unmodifiable. */
@@ -80,6 +110,23 @@ public final class ShutdownSummary {
     return failedTasks;
   }
 
+  /**
+   * Failures of user code other than shutdown tasks (stop-accepting actions, listeners), in the
+   * order they happened; each was logged at WARN and the sequence went on.
+   */
+  public List<String> faults() {
+    return faults;
+  }
+
+  /**
+   * Whether the shutdown lost nothing: no request abandoned, no task failed, no fault. The signal
+   * handler exits with {@link Lifecycle#EXIT_CLEAN} when it is, else with {@link
+   * Lifecycle#EXIT_DEGRADED}.
+   */
+  public boolean isClean() {
+    return requestsAbandoned == 0 && failedTasks.isEmpty() && faults.isEmpty();
+  }
+
   /** The one summary line that the lifecycle logs. */
   @Override
   public String toString() {
@@ -92,6 +139,10 @@ public final class ShutdownSummary {
     sb.append(", tasks failed=").append(failedTasks.size());
     if (!failedTasks.isEmpty()) {
       sb.append(' ').append(failedTasks);
+    }
+    sb.append(", faults=").append(faults.size());
+    if (!faults.isEmpty()) {
+      sb.append(' ').append(faults);
     }
     return sb.toString();
   }
@@ -109,11 +160,13 @@ public final class ShutdownSummary {
         && requestsAbandoned == that.requestsAbandoned
         && phaseDurations.equals(that.phaseDurations)
         && total.equals(that.total)
-        && failedTasks.equals(that.failedTasks);
+        && failedTasks.equals(that.failedTasks)
+        && faults.equals(that.faults);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks);
+    return Objects.hash(
+        phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, faults);
   }
 }
