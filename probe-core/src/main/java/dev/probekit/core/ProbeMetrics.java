@@ -1,7 +1,6 @@
 package dev.probekit.core;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,10 +44,8 @@ import java.util.concurrent.TimeUnit;
  *       lifecycle)</td></tr>
  *   <tr><td>{@code probekit.shutdown.faults} ({@code probekit_shutdown_faults_total})</td>
  *       <td>counter</td><td>{@code phase}</td><td>user code that threw or timed out during the
- *       shutdown (actions, listeners, tasks); the sequence went on (with a lifecycle)</td></tr>
- *   <tr><td>{@code probekit.inflight.stray.exits} ({@code probekit_inflight_stray_exits_total})</td>
- *       <td>counter</td><td></td><td>{@code exit()} calls with no request in flight, ignored: an
- *       adapter bug (with a lifecycle)</td></tr>
+ *       shutdown (actions, listeners, tasks); the sequence went on (with a lifecycle; registered at
+ *       a phase's first fault)</td></tr>
  * </table>
  *
  * <p>Checks registered after binding get their meters when registered; an unregistered check's
@@ -80,9 +77,6 @@ public final class ProbeMetrics implements AutoCloseable {
 
   /** Counter: faults of user code during the shutdown, by phase. */
   public static final String SHUTDOWN_FAULTS = "probekit.shutdown.faults";
-
-  /** Counter: stray {@link InflightTracker#exit()} calls, ignored. */
-  public static final String INFLIGHT_STRAY_EXITS = "probekit.inflight.stray.exits";
 
   private final Health health;
   private final MeterRegistry registry;
@@ -221,19 +215,7 @@ public final class ProbeMetrics implements AutoCloseable {
                 .register(registry);
         phaseTimers.put(phase, timer);
         fixedMeters.add(timer);
-        Counter faults =
-            Counter.builder(SHUTDOWN_FAULTS)
-                .description("User code that threw or timed out during the shutdown; it went on")
-                .tag("phase", phase.tagValue())
-                .register(registry);
-        faultCounters.put(phase, faults);
-        fixedMeters.add(faults);
       }
-      fixedMeters.add(
-          FunctionCounter.builder(
-                  INFLIGHT_STRAY_EXITS, lifecycle.inflight(), InflightTracker::strayExits)
-              .description("InflightTracker.exit() calls with no request in flight, ignored")
-              .register(registry));
     }
     lifecycleRegistration =
         lifecycle.addListener(
@@ -247,9 +229,7 @@ public final class ProbeMetrics implements AutoCloseable {
 
               @Override
               public void onFault(DrainPhase phase, String description) {
-                if (!closed) {
-                  faultCounters.get(phase).increment();
-                }
+                faultCounter(phase).ifPresent(Counter::increment);
               }
 
               @Override
@@ -257,6 +237,28 @@ public final class ProbeMetrics implements AutoCloseable {
                 return "ProbeMetrics.LifecycleListener";
               }
             });
+  }
+
+  /** The fault counter of {@code phase}, registered at its first fault; empty once closed. */
+  private Optional<Counter> faultCounter(DrainPhase phase) {
+    synchronized (lock) {
+      if (closed) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          faultCounters.computeIfAbsent(
+              phase,
+              p -> {
+                Counter counter =
+                    Counter.builder(SHUTDOWN_FAULTS)
+                        .description(
+                            "User code that threw or timed out during the shutdown; it went on")
+                        .tag("phase", p.tagValue())
+                        .register(registry);
+                fixedMeters.add(counter);
+                return counter;
+              }));
+    }
   }
 
   /** Call with {@link #lock} held. */
