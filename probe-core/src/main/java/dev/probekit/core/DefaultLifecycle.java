@@ -95,6 +95,8 @@ final class DefaultLifecycle implements Lifecycle {
   private volatile boolean watchdogEnabled;
   /** Set when the JVM is about to exit (or exiting): the watchdog then also guards the exit. */
   private volatile boolean exiting;
+  /** Set when no exit follows the sequence after all (the signal was ignored before us). */
+  private volatile boolean exitChosen;
 
   DefaultLifecycle(Lifecycle.Builder b) {
     this.health = b.health;
@@ -217,6 +219,7 @@ final class DefaultLifecycle implements Lifecycle {
     int status = EXIT_DEGRADED;
     try {
       if (signals.getAndIncrement() == 0) {
+        keepAlive();
         log.info("received SIG{}: starting graceful shutdown", signal.getName());
       } else {
         log.info(
@@ -234,6 +237,28 @@ final class DefaultLifecycle implements Lifecycle {
     }
   }
 
+  /**
+   * Holds the JVM up until the signal handler has chosen the exit status. The handler's thread is
+   * a daemon: without this, once the last server thread stops the JVM would exit by itself,
+   * with status 0, before the handler's own {@code System.exit(status)}.
+   */
+  private void keepAlive() {
+    try {
+      Thread keeper =
+          new Thread(
+              () -> {
+                while (!exitChosen) {
+                  LockSupport.parkNanos(POLL_NANOS);
+                }
+              },
+              "probekit-shutdown-keepalive");
+      keeper.setDaemon(false);
+      keeper.start();
+    } catch (Throwable t) {
+      safeLog(() -> log.warn("shutdown: cannot start the keep-alive thread: {}", Failures.describe(t)));
+    }
+  }
+
   private void exit(Signal signal, SignalHandler previous, int status) {
     step = "the JVM's exit (a shutdown hook that does not return?)";
     exiting = true;
@@ -248,6 +273,7 @@ final class DefaultLifecycle implements Lifecycle {
       System.exit(128 + signal.getNumber());
     } else {
       exiting = false;
+      exitChosen = true;
     }
   }
 
