@@ -35,6 +35,7 @@ class KubernetesManifestTest {
 
   private static Map<String, Object> deployment;
   private static Map<String, Object> service;
+  private static Map<String, Object> networkPolicy;
 
   @BeforeAll
   static void load() throws IOException {
@@ -52,6 +53,7 @@ class KubernetesManifestTest {
     }
     deployment = only(docs, "Deployment");
     service = only(docs, "Service");
+    networkPolicy = only(docs, "NetworkPolicy");
   }
 
   @Test
@@ -164,6 +166,25 @@ class KubernetesManifestTest {
     List<Object> ports = list(get(service, "spec", "ports"));
     assertThat(ports).hasSize(1);
     assertThat(map(ports.get(0)).get("targetPort")).isEqualTo("http");
+  }
+
+  @Test
+  void onlyTheNodeReachesTheProbePortAndItsPreStopEndpoint() {
+    // The kubelet runs probes and the preStop httpGet from the pod's node, which NetworkPolicy
+    // always admits; any other pod may reach the application port only.
+    assertThat(map(get(networkPolicy, "spec", "podSelector", "matchLabels")))
+        .isEqualTo(map(get(deployment, "spec", "selector", "matchLabels")));
+    assertThat(list(get(networkPolicy, "spec", "policyTypes"))).contains("Ingress");
+    List<Object> rules = list(get(networkPolicy, "spec", "ingress"));
+    assertThat(rules).isNotEmpty();
+    for (Object rule : rules) {
+      List<Object> ports = list(map(rule).get("ports"));
+      assertThat(ports).as("a rule without ports would open the probe port").isNotEmpty();
+      for (Object port : ports) {
+        assertThat(map(port).get("port")).isIn("http", DEMO_APP_PORT);
+      }
+    }
+    assertThat(get(container(), "lifecycle", "preStop", "httpGet", "path")).isEqualTo(DEMO_PRE_STOP_PATH);
   }
 
   /** How long the preStop hook holds SIGTERM back: a sleep adds its seconds, an httpGet none. */
