@@ -399,6 +399,7 @@ final class DefaultLifecycle implements Lifecycle {
       }
       run.resumed = true;
       draining = false;
+      lastCompleted = null;
       safeLog(
           () ->
               log.warn(

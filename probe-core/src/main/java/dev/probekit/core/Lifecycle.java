@@ -121,7 +121,10 @@ public interface Lifecycle {
   /** Whether the sequence has started: responses should now carry {@code Connection: close}. */
   boolean isDraining();
 
-  /** The last phase that completed, or empty before the sequence starts. */
+  /**
+   * The last phase that completed, or empty before the sequence starts (and again after a pre-stop
+   * run that no shutdown followed was given up).
+   */
   Optional<DrainPhase> lastCompletedPhase();
 
   /**
