@@ -50,6 +50,8 @@ final class DefaultLifecycle implements Lifecycle {
 
   private final Health health;
   private final Duration preStopDelay;
+  private final Duration preStopMin;
+  private final Duration preStopQuietPeriod;
   private final Duration drainTimeout;
   private final Duration gracePeriod;
   private final Duration safetyMargin;
@@ -85,6 +87,8 @@ final class DefaultLifecycle implements Lifecycle {
    */
   private volatile boolean everReady;
   private volatile DrainPhase lastCompleted;
+  /** How the last pre-stop step went; null before one ended. */
+  private volatile PreStopReport preStopReport;
   /** Set by the first step; the whole sequence must end by {@code budgetStart + budget}. */
   private volatile long budgetStart;
   /** Where the budget of the shutdown starts, fixed when it is requested; see {@link #shutdown}. */
@@ -101,6 +105,8 @@ final class DefaultLifecycle implements Lifecycle {
   DefaultLifecycle(Lifecycle.Builder b) {
     this.health = b.health;
     this.preStopDelay = b.preStopDelay;
+    this.preStopMin = b.preStopMin;
+    this.preStopQuietPeriod = b.preStopQuietPeriod;
     this.drainTimeout = b.drainTimeout;
     this.gracePeriod = b.gracePeriod;
     this.safetyMargin = b.safetyMargin;
@@ -140,6 +146,16 @@ final class DefaultLifecycle implements Lifecycle {
   @Override
   public Duration preStopDelay() {
     return preStopDelay;
+  }
+
+  @Override
+  public Duration preStopMin() {
+    return preStopMin;
+  }
+
+  @Override
+  public Duration preStopQuietPeriod() {
+    return preStopQuietPeriod;
   }
 
   @Override
@@ -335,12 +351,19 @@ final class DefaultLifecycle implements Lifecycle {
 
       long t1 = ticker.read();
       step = "pre-stop delay";
+      PreStopReport report;
       if (!starting) {
-        Duration delay = min(preStopDelay, remaining());
-        log.info("shutdown: serving for the pre-stop delay of {}", Durations.format(delay));
-        pause(delay);
+        report = servePreStop(t1);
       } else {
         log.info("shutdown: never ready, so no load balancer sends traffic: no pre-stop delay");
+        report = PreStopReport.of(PreStopReport.Ending.SKIPPED, Duration.ZERO, null, 0);
+      }
+      preStopReport = report;
+      for (LifecycleListener listener : listeners) {
+        guard(
+            DrainPhase.PRE_STOP_DELAY,
+            "lifecycle listener " + Failures.name(listener) + " on the pre-stop report",
+            () -> listener.onPreStopEnded(report));
       }
       completed(DrainPhase.PRE_STOP_DELAY, t1);
     } catch (Throwable t) {
@@ -495,7 +518,8 @@ final class DefaultLifecycle implements Lifecycle {
                 Math.max(0, drainedCount),
                 abandoned,
                 failed,
-                List.copyOf(faults));
+                List.copyOf(faults),
+                preStopReport);
       }
       log.info("{}", summary);
       shutdownDone.complete(summary);
@@ -691,18 +715,48 @@ final class DefaultLifecycle implements Lifecycle {
     return Duration.ofNanos(Math.max(0, left));
   }
 
-  /** Sleeps for {@code delay}; an interrupt does not cut the delay short but is preserved. */
-  private void pause(Duration delay) {
-    long deadline = ticker.read() + delay.toNanos();
+  /**
+   * Serves the pre-stop step from {@code start} (readiness DOWN): the fixed delay, or adaptively
+   * until traffic has stopped arriving; an interrupt does not cut it short but is preserved.
+   */
+  private PreStopReport servePreStop(long start) {
+    Duration max = min(preStopDelay, remaining());
+    PreStopStep stepper =
+        new PreStopStep(start, inflight.started(), preStopMin, max, preStopQuietPeriod);
+    // Arrivals are sampled, not timestamped on the request path: the poll bounds the error.
+    long poll =
+        stepper.adaptive()
+            ? Math.max(1_000_000L, Math.min(POLL_NANOS, preStopQuietPeriod.toNanos() / 10))
+            : POLL_NANOS;
+    if (stepper.adaptive()) {
+      log.info(
+          "shutdown: serving until no request arrives for {} (at least {}, at most {})",
+          Durations.format(preStopQuietPeriod),
+          Durations.format(min(preStopMin, max)),
+          Durations.format(max));
+    } else {
+      log.info("shutdown: serving for the pre-stop delay of {}", Durations.format(max));
+    }
     boolean interrupted = false;
-    long left;
-    while ((left = deadline - ticker.read()) > 0) {
-      LockSupport.parkNanos(Math.min(left, 50_000_000L));
+    while (!stepper.observe(ticker.read(), inflight.started())) {
+      LockSupport.parkNanos(stepper.nextWaitNanos(ticker.read(), poll));
       interrupted |= Thread.interrupted();
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+    PreStopReport report = stepper.report();
+    log.info("shutdown: {} after readiness DOWN", report);
+    if (stepper.stillArriving()) {
+      log.warn(
+          "shutdown: requests were still arriving {} after readiness DOWN when the pre-stop"
+              + " maximum of {} ended the step: the load balancers are slower than that. Raise {}"
+              + " (PROBEKIT_SHUTDOWN_PRE_STOP_DELAY) and the grace period with it",
+          Durations.format(Duration.ofNanos(stepper.lastArrival())),
+          Durations.format(max),
+          PRE_STOP_DELAY_PROPERTY);
+    }
+    return report;
   }
 
   private static boolean readyOnChecks(ProbeSnapshot snapshot) {
@@ -717,6 +771,12 @@ final class DefaultLifecycle implements Lifecycle {
   public String toString() {
     return "Lifecycle{preStopDelay="
         + Durations.format(preStopDelay)
+        + (preStopQuietPeriod.isZero()
+            ? ""
+            : ", preStopMin="
+                + Durations.format(preStopMin)
+                + ", preStopQuietPeriod="
+                + Durations.format(preStopQuietPeriod))
         + ", drainTimeout="
         + Durations.format(drainTimeout)
         + ", gracePeriod="

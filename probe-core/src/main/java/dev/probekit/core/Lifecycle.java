@@ -40,6 +40,22 @@ public interface Lifecycle {
   /** Default pre-stop delay: 5 s. */
   Duration DEFAULT_PRE_STOP_DELAY = Duration.ofSeconds(5);
 
+  /**
+   * Default least duration of an adaptive pre-stop step: 2 s. A pod behind kube-proxy gets no
+   * request that could tell it traffic has moved, yet each node's kube-proxy must still learn of
+   * the removed endpoint and reprogram its rules (its minimum sync period is 1 s by default); 2 s
+   * covers that in a healthy cluster. Applies only with a {@linkplain
+   * Builder#preStopQuietPeriod(Duration) quiet period}.
+   */
+  Duration DEFAULT_PRE_STOP_MIN = Duration.ofSeconds(2);
+
+  /**
+   * Default quiet period of the pre-stop step: zero, the fixed {@linkplain
+   * Builder#preStopDelay(Duration) pre-stop delay} of earlier releases. Set it (1 s is a good
+   * start) to end the step as soon as no application request has arrived for that long.
+   */
+  Duration DEFAULT_PRE_STOP_QUIET_PERIOD = Duration.ZERO;
+
   /** Default drain timeout: 20 s. */
   Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
@@ -80,6 +96,18 @@ public interface Lifecycle {
   String PRE_STOP_DELAY_PROPERTY = "probekit.shutdown.pre-stop-delay";
 
   /**
+   * The setting for {@link Builder#preStopMin(Duration)}: system property {@value}, environment
+   * variable {@code PROBEKIT_SHUTDOWN_PRE_STOP_MIN}.
+   */
+  String PRE_STOP_MIN_PROPERTY = "probekit.shutdown.pre-stop-min";
+
+  /**
+   * The setting for {@link Builder#preStopQuietPeriod(Duration)}: system property {@value},
+   * environment variable {@code PROBEKIT_SHUTDOWN_PRE_STOP_QUIET_PERIOD}.
+   */
+  String PRE_STOP_QUIET_PERIOD_PROPERTY = "probekit.shutdown.pre-stop-quiet-period";
+
+  /**
    * The setting for {@link Builder#drainTimeout(Duration)}: system property {@value}, environment
    * variable {@code PROBEKIT_SHUTDOWN_DRAIN_TIMEOUT}.
    */
@@ -109,8 +137,14 @@ public interface Lifecycle {
   /** The tracker of application requests in flight; adapters count into it. */
   InflightTracker inflight();
 
-  /** The configured pre-stop delay. */
+  /** The configured pre-stop delay: the maximum of an adaptive pre-stop step. */
   Duration preStopDelay();
+
+  /** The configured least duration of an adaptive pre-stop step. */
+  Duration preStopMin();
+
+  /** The configured quiet period of the pre-stop step; zero for the fixed delay. */
+  Duration preStopQuietPeriod();
 
   /** The configured drain timeout: the longest wait for in-flight requests. */
   Duration drainTimeout();
@@ -228,6 +262,9 @@ public interface Lifecycle {
   final class Builder {
     final Health health;
     Duration preStopDelay = DEFAULT_PRE_STOP_DELAY;
+    Duration preStopMin = DEFAULT_PRE_STOP_MIN;
+    boolean preStopMinSet;
+    Duration preStopQuietPeriod = DEFAULT_PRE_STOP_QUIET_PERIOD;
     Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     Duration gracePeriod = DEFAULT_GRACE_PERIOD;
     Duration safetyMargin = DEFAULT_SAFETY_MARGIN;
@@ -251,6 +288,38 @@ public interface Lifecycle {
     /** {@link #preStopDelay(Duration)} in milliseconds. */
     public Builder preStopDelayMillis(long millis) {
       return preStopDelay(Duration.ofMillis(millis));
+    }
+
+    /**
+     * The least an adaptive pre-stop step lasts, for balancers that send no request that could
+     * show they have moved (kube-proxy); default {@link #DEFAULT_PRE_STOP_MIN}. Must not exceed
+     * the {@linkplain #preStopDelay(Duration) pre-stop delay}, which is the step's maximum.
+     */
+    public Builder preStopMin(Duration preStopMin) {
+      this.preStopMin = nonNegative("preStopMin", preStopMin);
+      this.preStopMinSet = true;
+      return this;
+    }
+
+    /** {@link #preStopMin(Duration)} in milliseconds. */
+    public Builder preStopMinMillis(long millis) {
+      return preStopMin(Duration.ofMillis(millis));
+    }
+
+    /**
+     * Makes the pre-stop step adaptive: it ends once the {@linkplain #preStopMin(Duration)
+     * minimum} has passed and no application request has arrived for this long, or at the
+     * {@linkplain #preStopDelay(Duration) pre-stop delay}, whichever comes first. Default {@link
+     * #DEFAULT_PRE_STOP_QUIET_PERIOD}: zero, the fixed delay.
+     */
+    public Builder preStopQuietPeriod(Duration preStopQuietPeriod) {
+      this.preStopQuietPeriod = nonNegative("preStopQuietPeriod", preStopQuietPeriod);
+      return this;
+    }
+
+    /** {@link #preStopQuietPeriod(Duration)} in milliseconds. */
+    public Builder preStopQuietPeriodMillis(long millis) {
+      return preStopQuietPeriod(Duration.ofMillis(millis));
     }
 
     /** The longest wait for in-flight requests; default {@link #DEFAULT_DRAIN_TIMEOUT}. */
@@ -295,6 +364,7 @@ public interface Lifecycle {
 
     /**
      * Reads the settings {@value Lifecycle#PRE_STOP_DELAY_PROPERTY}, {@value
+     * Lifecycle#PRE_STOP_MIN_PROPERTY}, {@value Lifecycle#PRE_STOP_QUIET_PERIOD_PROPERTY}, {@value
      * Lifecycle#DRAIN_TIMEOUT_PROPERTY}, {@value Lifecycle#GRACE_PERIOD_PROPERTY} and {@value
      * Lifecycle#SAFETY_MARGIN_PROPERTY} from {@code
      * systemProperties}, or else from {@code environment} under the upper-case name with
@@ -312,6 +382,9 @@ public interface Lifecycle {
       Objects.requireNonNull(systemProperties, "systemProperties");
       Objects.requireNonNull(environment, "environment");
       Settings.duration(PRE_STOP_DELAY_PROPERTY, systemProperties, environment, this::preStopDelay);
+      Settings.duration(PRE_STOP_MIN_PROPERTY, systemProperties, environment, this::preStopMin);
+      Settings.duration(
+          PRE_STOP_QUIET_PERIOD_PROPERTY, systemProperties, environment, this::preStopQuietPeriod);
       Settings.duration(DRAIN_TIMEOUT_PROPERTY, systemProperties, environment, this::drainTimeout);
       Settings.duration(GRACE_PERIOD_PROPERTY, systemProperties, environment, this::gracePeriod);
       Settings.duration(SAFETY_MARGIN_PROPERTY, systemProperties, environment, this::safetyMargin);
@@ -343,9 +416,22 @@ public interface Lifecycle {
      * Builds the lifecycle. Logs a warning when pre-stop delay plus drain timeout plus safety
      * margin exceed the grace period, naming the numbers: the drain would then be cut short.
      *
-     * @throws IllegalArgumentException if the safety margin is not shorter than the grace period
+     * @throws IllegalArgumentException if the safety margin is not shorter than the grace period,
+     *     or the pre-stop minimum (when set, or with a quiet period) exceeds the pre-stop delay
      */
     public Lifecycle build() {
+      if ((preStopMinSet || !preStopQuietPeriod.isZero()) && preStopMin.compareTo(preStopDelay) > 0) {
+        throw new IllegalArgumentException(
+            "preStopMin ("
+                + PRE_STOP_MIN_PROPERTY
+                + "): "
+                + Durations.format(preStopMin)
+                + " (expected: <= preStopDelay ("
+                + PRE_STOP_DELAY_PROPERTY
+                + "), the pre-stop maximum, "
+                + Durations.format(preStopDelay)
+                + ")");
+      }
       if (safetyMargin.compareTo(gracePeriod) >= 0) {
         throw new IllegalArgumentException(
             "safetyMargin ("

@@ -26,4 +26,12 @@ public interface LifecycleListener {
    * @param description what failed and how, such as {@code "shutdown task 'pool': timed out"}
    */
   default void onFault(DrainPhase phase, String description) {}
+
+  /**
+   * Called once when the pre-stop step has ended, before {@link DrainPhase#PRE_STOP_DELAY} is
+   * reported completed, with how it ended and how long traffic kept arriving. Default: nothing.
+   *
+   * @param report the evidence
+   */
+  default void onPreStopEnded(PreStopReport report) {}
 }

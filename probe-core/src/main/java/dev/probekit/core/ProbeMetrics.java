@@ -46,6 +46,16 @@ import java.util.concurrent.TimeUnit;
  *       <td>counter</td><td>{@code phase}</td><td>user code that threw or timed out during the
  *       shutdown (actions, listeners, tasks); the sequence went on (with a lifecycle; registered at
  *       a phase's first fault)</td></tr>
+ *   <tr><td>{@code probekit.shutdown.prestop.propagation}
+ *       ({@code probekit_shutdown_prestop_propagation_seconds})</td><td>timer</td>
+ *       <td>{@code ending}</td><td>when the last application request arrived after readiness
+ *       turned DOWN: how long the balancers really took (with a lifecycle; at the first pre-stop
+ *       step that saw a request)</td></tr>
+ *   <tr><td>{@code probekit.shutdown.prestop.arrivals}
+ *       ({@code probekit_shutdown_prestop_arrivals_total})</td><td>counter</td>
+ *       <td>{@code ending}</td><td>application requests that arrived during the pre-stop step;
+ *       {@code ending} is {@code fixed}, {@code quiet}, {@code maximum} or {@code skipped} (with a
+ *       lifecycle; at the first pre-stop step)</td></tr>
  * </table>
  *
  * <p>Checks registered after binding get their meters when registered; an unregistered check's
@@ -74,6 +84,12 @@ public final class ProbeMetrics implements AutoCloseable {
 
   /** Timer: the duration of each completed drain phase. */
   public static final String SHUTDOWN_PHASE = "probekit.shutdown.phase";
+
+  /** Timer: the last application request's arrival after readiness DOWN, by how the step ended. */
+  public static final String PRE_STOP_PROPAGATION = "probekit.shutdown.prestop.propagation";
+
+  /** Counter: application requests that arrived during the pre-stop step. */
+  public static final String PRE_STOP_ARRIVALS = "probekit.shutdown.prestop.arrivals";
 
   /** Counter: faults of user code during the shutdown, by phase. */
   public static final String SHUTDOWN_FAULTS = "probekit.shutdown.faults";
@@ -233,10 +249,49 @@ public final class ProbeMetrics implements AutoCloseable {
               }
 
               @Override
+              public void onPreStopEnded(PreStopReport report) {
+                recordPreStop(report);
+              }
+
+              @Override
               public String toString() {
                 return "ProbeMetrics.LifecycleListener";
               }
             });
+  }
+
+  /** Records the pre-stop evidence; its meters are registered at the first report. */
+  private void recordPreStop(PreStopReport report) {
+    String ending = report.ending().tagValue();
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      Counter arrivals =
+          Counter.builder(PRE_STOP_ARRIVALS)
+              .description("Application requests that arrived during the pre-stop step")
+              .tag("ending", ending)
+              .register(registry);
+      if (!fixedMeters.contains(arrivals)) {
+        fixedMeters.add(arrivals);
+      }
+      arrivals.increment(report.arrivals());
+      report
+          .lastArrival()
+          .ifPresent(
+              last -> {
+                Timer propagation =
+                    Timer.builder(PRE_STOP_PROPAGATION)
+                        .description(
+                            "When the last application request arrived after readiness DOWN")
+                        .tag("ending", ending)
+                        .register(registry);
+                if (!fixedMeters.contains(propagation)) {
+                  fixedMeters.add(propagation);
+                }
+                propagation.record(last);
+              });
+    }
   }
 
   /** The fault counter of {@code phase}, registered at its first fault; empty once closed. */

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a graceful shutdown did: how long each phase took, what drained, what failed: shutdown tasks
@@ -20,6 +21,7 @@ public final class ShutdownSummary {
   private final long requestsAbandoned;
   private final List<String> failedTasks;
   private final List<String> faults;
+  private final PreStopReport preStop;
 
   private ShutdownSummary(
       Map<DrainPhase, Duration> phaseDurations,
@@ -27,13 +29,15 @@ public final class ShutdownSummary {
       long requestsDrained,
       long requestsAbandoned,
       List<String> failedTasks,
-      List<String> faults) {
+      List<String> faults,
+      PreStopReport preStop) {
     this.phaseDurations = Collections.unmodifiableMap(new EnumMap<>(phaseDurations));
     this.total = total;
     this.requestsDrained = requestsDrained;
     this.requestsAbandoned = requestsAbandoned;
     this.failedTasks = List.copyOf(failedTasks);
     this.faults = List.copyOf(faults);
+    this.preStop = preStop;
   }
 
   /**
@@ -72,6 +76,28 @@ public final class ShutdownSummary {
       long requestsAbandoned,
       List<String> failedTasks,
       List<String> faults) {
+    return of(phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, faults, null);
+  }
+
+  /**
+   * A summary with faults and the pre-stop evidence.
+   *
+   * @param phaseDurations how long each phase that ran took
+   * @param total the whole sequence's duration
+   * @param requestsDrained requests that finished between stop-accepting and the drain deadline
+   * @param requestsAbandoned requests still in flight at the drain deadline
+   * @param failedTasks names of the shutdown tasks that threw or timed out
+   * @param faults one description per failure of other user code
+   * @param preStop how the pre-stop step went; null if it did not run
+   */
+  public static ShutdownSummary of(
+      Map<DrainPhase, Duration> phaseDurations,
+      Duration total,
+      long requestsDrained,
+      long requestsAbandoned,
+      List<String> failedTasks,
+      List<String> faults,
+      PreStopReport preStop) {
     Objects.requireNonNull(phaseDurations, "phaseDurations");
     Objects.requireNonNull(total, "total");
     Objects.requireNonNull(failedTasks, "failedTasks");
@@ -82,7 +108,8 @@ public final class ShutdownSummary {
         requestsDrained,
         requestsAbandoned,
         failedTasks,
-        faults);
+        faults,
+        preStop);
   }
 
   /** How long each phase that ran took, in phase order; unmodifiable. */
@@ -118,6 +145,11 @@ public final class ShutdownSummary {
     return faults;
   }
 
+  /** How the pre-stop step went: how it ended, when the last request arrived; empty if it did not run. */
+  public Optional<PreStopReport> preStop() {
+    return Optional.ofNullable(preStop);
+  }
+
   /**
    * Whether the shutdown lost nothing: no request abandoned, no task failed, no fault. The signal
    * handler exits with {@link Lifecycle#EXIT_CLEAN} when it is, else with {@link
@@ -133,6 +165,9 @@ public final class ShutdownSummary {
     StringBuilder sb = new StringBuilder("graceful shutdown finished in ").append(Durations.format(total)).append(':');
     for (Map.Entry<DrainPhase, Duration> e : phaseDurations.entrySet()) {
       sb.append(' ').append(e.getKey().tagValue()).append('=').append(Durations.format(e.getValue()));
+    }
+    if (preStop != null) {
+      sb.append(", ").append(preStop);
     }
     sb.append(", requests drained=").append(requestsDrained);
     sb.append(", abandoned=").append(requestsAbandoned);
@@ -161,12 +196,13 @@ public final class ShutdownSummary {
         && phaseDurations.equals(that.phaseDurations)
         && total.equals(that.total)
         && failedTasks.equals(that.failedTasks)
-        && faults.equals(that.faults);
+        && faults.equals(that.faults)
+        && Objects.equals(preStop, that.preStop);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, faults);
+        phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, faults, preStop);
   }
 }
