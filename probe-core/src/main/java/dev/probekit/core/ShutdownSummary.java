@@ -55,28 +55,8 @@ public final class ShutdownSummary {
       long requestsDrained,
       long requestsAbandoned,
       List<String> failedTasks) {
-    return of(phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, List.of());
-  }
-
-  /**
-   * A summary with faults.
-   *
-   * @param phaseDurations how long each phase that ran took
-   * @param total the whole sequence's duration
-   * @param requestsDrained requests that finished between stop-accepting and the drain deadline
-   * @param requestsAbandoned requests still in flight at the drain deadline
-   * @param failedTasks names of the shutdown tasks that threw or timed out
-   * @param faults one description per failure of other user code, such as {@code
-   *     "stop-accepting: action 'app' threw AssertionError: boom"}
-   */
-  public static ShutdownSummary of(
-      Map<DrainPhase, Duration> phaseDurations,
-      Duration total,
-      long requestsDrained,
-      long requestsAbandoned,
-      List<String> failedTasks,
-      List<String> faults) {
-    return of(phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, faults, null);
+    return of(
+        phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, List.of(), null);
   }
 
   /**
@@ -87,7 +67,8 @@ public final class ShutdownSummary {
    * @param requestsDrained requests that finished between stop-accepting and the drain deadline
    * @param requestsAbandoned requests still in flight at the drain deadline
    * @param failedTasks names of the shutdown tasks that threw or timed out
-   * @param faults one description per failure of other user code
+   * @param faults one description per failure of other user code, such as {@code
+   *     "stop-accepting: stop-accepting action 'app' threw AssertionError: boom"}
    * @param preStop how the pre-stop step went; null if it did not run
    */
   public static ShutdownSummary of(

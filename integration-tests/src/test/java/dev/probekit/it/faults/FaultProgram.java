@@ -125,18 +125,7 @@ public final class FaultProgram {
         lifecycle.onStopAccepting("broken", () -> { throw new UnreadableException(); });
         break;
       case "action-hangs":
-        lifecycle.onStopAccepting(
-            "hangs",
-            () -> {
-              CountDownLatch never = new CountDownLatch(1);
-              while (true) {
-                try {
-                  never.await();
-                } catch (InterruptedException ignored) {
-                  // Deaf to interrupts, as a stuck client library can be.
-                }
-              }
-            });
+        lifecycle.onStopAccepting("hangs", FaultProgram::hangDeafToInterrupts);
         break;
       case "listener-error":
         lifecycle.addListener((phase, took) -> { throw new AssertionError("injected on " + phase.tagValue()); });
@@ -145,22 +134,22 @@ public final class FaultProgram {
         lifecycle.addShutdownTask("broken", () -> { throw new NoClassDefFoundError("org/acme/Gone"); });
         break;
       case "task-deaf":
-        lifecycle.addShutdownTask(
-            "deaf",
-            Duration.ofMillis(500),
-            () -> {
-              CountDownLatch never = new CountDownLatch(1);
-              while (true) {
-                try {
-                  never.await();
-                } catch (InterruptedException ignored) {
-                  // Ignores the lifecycle's interrupt at its timeout.
-                }
-              }
-            });
+        lifecycle.addShutdownTask("deaf", Duration.ofMillis(500), FaultProgram::hangDeafToInterrupts);
         break;
       default:
         break;
+    }
+  }
+
+  /** Never returns, and ignores interrupts, as a stuck client library can. */
+  private static void hangDeafToInterrupts() {
+    CountDownLatch never = new CountDownLatch(1);
+    while (true) {
+      try {
+        never.await();
+      } catch (InterruptedException ignored) {
+        // Deaf on purpose: the lifecycle's interrupt at a task's timeout must not be needed.
+      }
     }
   }
 
