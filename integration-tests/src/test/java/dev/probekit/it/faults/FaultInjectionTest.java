@@ -221,4 +221,24 @@ class FaultInjectionTest {
     assertThat(p.count("shutdown: announce done")).isEqualTo(2);
     assertThat(p.summary()).contains("tasks failed=0, faults=0");
   }
+
+  @Test
+  @Timeout(60)
+  void anAdaptivePreStopWithoutTrafficEndsAtItsMinimumNotItsMaximum() throws Exception {
+    FaultProcess p =
+        start(
+                "none",
+                "-Dprobekit.shutdown.pre-stop-delay=4s",
+                "-Dprobekit.shutdown.pre-stop-min=300ms",
+                "-Dprobekit.shutdown.pre-stop-quiet-period=200ms",
+                "-Dprobekit.shutdown.grace-period=8s")
+            .awaitStarted();
+
+    p.sigterm();
+    long exitMillis = p.awaitExitMillis(20);
+
+    assertThat(p.process.exitValue()).as(p.output()).isZero();
+    assertThat(exitMillis).as("far below the 4 s maximum").isLessThan(3_000);
+    assertThat(p.summary()).contains("pre-stop ended=quiet after ", "arrivals=0, last arrival=none", "faults=0");
+  }
 }
