@@ -1,0 +1,230 @@
+package dev.probekit.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.probekit.core.Health;
+import dev.probekit.core.ProbeEndpoints;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Clients that try to starve the probes, on real Netty servers over raw sockets: slow request
+ * heads, idle connections, too many connections, and pipelining without reading the answers.
+ */
+@ExtendWith(LeakCheck.class)
+class HostilePeerTest {
+  private static final byte[] LIVEZ =
+      "GET /livez HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final Health health = Health.builder().build();
+  private final List<Socket> sockets = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws IOException {
+    for (Socket socket : sockets) {
+      socket.close();
+    }
+    health.close();
+  }
+
+  private NettyProbeServer.Builder server() {
+    return NettyProbeServer.builder(ProbeEndpoints.of(health))
+        .port(0)
+        .bindAddress(InetAddress.getLoopbackAddress());
+  }
+
+  private Socket connect(int port) throws IOException {
+    Socket socket = new Socket();
+    sockets.add(socket);
+    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+    socket.setSoTimeout(5_000);
+    return socket;
+  }
+
+  private static boolean closedByPeer(Socket socket) {
+    try {
+      return socket.getInputStream().read() == -1;
+    } catch (IOException e) {
+      return true; // reset
+    }
+  }
+
+  @Test
+  void closesAConnectionWhoseRequestHeadIsNotCompleteWithinTheDeadline() throws Exception {
+    try (NettyProbeServer server = server().requestHeadTimeoutMillis(300).start()) {
+      Socket slow = connect(server.port());
+      slow.getOutputStream().write('G');
+      long t0 = System.nanoTime();
+      assertThat(closedByPeer(slow)).isTrue();
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(ms).isBetween(200L, 3_000L);
+      try (RawHttp raw = new RawHttp(server.port())) {
+        assertThat(raw.send(RawHttp.get("/livez")).read().status).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void aHeadTrickledOneByteAtATimeIsClosedAtTheDeadlineFromItsFirstByte() throws Exception {
+    try (NettyProbeServer server = server().requestHeadTimeoutMillis(500).start()) {
+      Socket slow = connect(server.port());
+      OutputStream out = slow.getOutputStream();
+      long t0 = System.nanoTime();
+      // One byte every 100 ms: each is "activity", none completes the head.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                try {
+                  out.write('X');
+                  out.flush();
+                  return false;
+                } catch (IOException e) {
+                  return true; // closed by the server
+                }
+              });
+      assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(400L, 3_000L);
+    }
+  }
+
+  @Test
+  void keepsAConnectionThatCompletesHeadsInTimeAndClosesItWhenIdle() throws Exception {
+    try (NettyProbeServer server =
+            server().requestHeadTimeoutMillis(300).idleTimeoutMillis(700).start();
+        RawHttp raw = new RawHttp(server.port())) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(raw.send(RawHttp.get("/livez")).read().status).isEqualTo(200);
+      }
+      long t0 = System.nanoTime();
+      assertThat(raw.closedByServer()).isTrue();
+      assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(400L, 4_000L);
+    }
+  }
+
+  @Test
+  void pastTheConnectionCapTheOldestConnectionIsClosed() throws Exception {
+    try (NettyProbeServer server = server().maxConnections(4).start()) {
+      List<Socket> idle = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        idle.add(connect(server.port()));
+      }
+      await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 4);
+      try (RawHttp probe = new RawHttp(server.port())) {
+        assertThat(probe.send(RawHttp.get("/livez")).read().status).isEqualTo(200);
+        assertThat(closedByPeer(idle.get(0))).isTrue();
+        assertThat(server.openConnections()).isEqualTo(4);
+      }
+    }
+  }
+
+  @Test
+  void rejectsBadLimits() {
+    assertThatThrownBy(() -> server().maxConnections(0))
+        .hasMessage("maxConnections: 0 (expected: > 0)");
+    assertThatThrownBy(() -> server().idleTimeout(Duration.ZERO))
+        .hasMessage("idleTimeout: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> server().requestHeadTimeoutMillis(-1))
+        .hasMessage("requestHeadTimeout: PT-0.001S (expected: > 0)");
+  }
+
+  /**
+   * A client pipelining {@code GET /livez} without reading: the server stops reading it once its
+   * answers back up, so the client's writes stall at the socket buffers instead of the server
+   * buffering answers without end. Without backpressure the server reads as fast as the client
+   * writes (10.8 MB took a 64 MB heap to OutOfMemoryError).
+   */
+  @Test
+  void stopsReadingAClientThatDoesNotReadItsAnswers() throws Exception {
+    try (NettyProbeServer server = server().idleTimeoutMillis(60_000).start()) {
+      long sent = floodWithoutReading(server.port(), Duration.ofSeconds(2));
+      assertThat(sent).as("bytes the server took from a non-reading client").isLessThan(32L << 20);
+      try (RawHttp raw = new RawHttp(server.port())) {
+        assertThat(raw.send(RawHttp.get("/livez")).read().status).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void stopsReadingANonReadingClientInAnApplicationPipeline() throws Exception {
+    try (TestServer server =
+        TestServer.start(ProbeEndpoints.of(health), TestServer.Aggregation.AFTER_PROBES)) {
+      long sent = floodWithoutReading(server.port(), Duration.ofSeconds(2));
+      assertThat(sent).isLessThan(32L << 20);
+      try (RawHttp raw = new RawHttp(server.port())) {
+        assertThat(raw.send(RawHttp.get("/livez")).read().status).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
+  void closesAClientThatQueuesTooManyProbesBehindASlowResponse() throws Exception {
+    try (TestServer server =
+            TestServer.start(ProbeEndpoints.of(health), TestServer.Aggregation.AFTER_PROBES);
+        RawHttp raw = new RawHttp(server.port())) {
+      StringBuilder burst = new StringBuilder(RawHttp.get("/work?gate"));
+      for (int i = 0; i <= ProbeHandler.MAX_QUEUED_PROBES; i++) {
+        burst.append(RawHttp.get("/livez"));
+      }
+      raw.send(burst.toString());
+      assertThat(raw.closedByServer()).isTrue();
+      try (RawHttp fine = new RawHttp(server.port())) {
+        StringBuilder ok = new StringBuilder(RawHttp.get("/work?delay=50"));
+        for (int i = 0; i < ProbeHandler.MAX_QUEUED_PROBES; i++) {
+          ok.append(RawHttp.get("/livez"));
+        }
+        fine.send(ok.toString());
+        assertThat(fine.read().status).isEqualTo(200);
+        for (int i = 0; i < ProbeHandler.MAX_QUEUED_PROBES; i++) {
+          assertThat(fine.read().body).isEqualTo("ok");
+        }
+      }
+    }
+  }
+
+  /** Writes pipelined probes for {@code duration} without reading; returns the bytes written. */
+  private long floodWithoutReading(int port, Duration duration) throws Exception {
+    Socket socket = connect(port);
+    socket.setReceiveBufferSize(4096);
+    AtomicLong sent = new AtomicLong();
+    byte[] burst = new byte[LIVEZ.length * 256];
+    for (int i = 0; i < 256; i++) {
+      System.arraycopy(LIVEZ, 0, burst, i * LIVEZ.length, LIVEZ.length);
+    }
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                OutputStream out = socket.getOutputStream();
+                while (!Thread.currentThread().isInterrupted()) {
+                  out.write(burst);
+                  sent.addAndGet(burst.length);
+                }
+              } catch (IOException e) {
+                // Closed below to unblock the write: the flood is over.
+              }
+            },
+            "flood");
+    writer.start();
+    long until = System.nanoTime() + duration.toNanos();
+    await().atMost(duration.plusSeconds(5)).until(() -> System.nanoTime() >= until);
+    long total = sent.get();
+    socket.close();
+    writer.join(5_000);
+    System.out.printf("[hostile] non-reading client wrote %,d bytes in %s%n", total, duration);
+    return total;
+  }
+}
