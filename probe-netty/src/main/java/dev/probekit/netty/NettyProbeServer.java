@@ -6,6 +6,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -77,6 +78,16 @@ public final class NettyProbeServer implements AutoCloseable {
   private static final WriteBufferWaterMark WATER_MARK =
       new WriteBufferWaterMark(8 * 1024, 32 * 1024);
 
+  /**
+   * Socket buffers of each connection, fixed (no kernel autotuning up to megabytes): room for a
+   * few hundred answers, so a client that does not read is paused after little work.
+   */
+  private static final int SOCKET_BUFFER = 32 * 1024;
+
+  /** Reads of at most 16 KiB: a request head is at most 8 KiB. */
+  private static final AdaptiveRecvByteBufAllocator READS =
+      new AdaptiveRecvByteBufAllocator(64, 1024, 16 * 1024);
+
   private final ProbeEndpoints endpoints;
   private final EventLoopGroup group;
   private final boolean ownsGroup;
@@ -107,6 +118,9 @@ public final class NettyProbeServer implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+            .childOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override

@@ -62,6 +62,20 @@ final class ChildServer implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The child's threads, for a failure message. */
+  String threadDump() throws Exception {
+    Process jcmd =
+        new ProcessBuilder(
+                Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()),
+                "Thread.print")
+            .redirectErrorStream(true)
+            .start();
+    String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    jcmd.waitFor(10, TimeUnit.SECONDS);
+    return dump;
+  }
+
   String output() {
     synchronized (output) {
       return output.toString();

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,13 +19,17 @@ final class Kubelet implements AutoCloseable {
   static final int PERIOD_MILLIS = 100;
   static final int TIMEOUT_MILLIS = 1000;
 
-  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4);
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  /** Probes run here, so that one waiting for its timeout never holds back the next. */
+  private final ExecutorService probes = Executors.newCachedThreadPool();
   private final ConcurrentLinkedQueue<KubeletProbe.Result> results = new ConcurrentLinkedQueue<>();
 
   /** Starts probing {@code address}. */
   Kubelet(InetSocketAddress address) {
     scheduler.scheduleAtFixedRate(
-        () -> results.add(KubeletProbe.get(address.getPort(), "/livez", TIMEOUT_MILLIS)),
+        () ->
+            probes.execute(
+                () -> results.add(KubeletProbe.get(address.getPort(), "/livez", TIMEOUT_MILLIS))),
         0,
         PERIOD_MILLIS,
         TimeUnit.MILLISECONDS);
@@ -34,7 +39,9 @@ final class Kubelet implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     scheduler.shutdown();
-    if (!scheduler.awaitTermination(TIMEOUT_MILLIS * 3L, TimeUnit.MILLISECONDS)) {
+    scheduler.awaitTermination(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    probes.shutdown();
+    if (!probes.awaitTermination(TIMEOUT_MILLIS * 3L, TimeUnit.MILLISECONDS)) {
       throw new AssertionError("probes still running after their timeout");
     }
   }
