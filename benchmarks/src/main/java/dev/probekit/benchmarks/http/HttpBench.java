@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * </ol>
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.probekit.benchmarks.http.HttpBench --seconds 5 --rounds 2 --connections 4}
+ * dev.probekit.benchmarks.http.HttpBench --seconds 5 --rounds 2 --connections 4}; only the
+ * overload of the Netty scenarios: {@code ... HttpBench --only overload --overloads netty}.
  */
 public final class HttpBench {
   private HttpBench() {}
@@ -41,7 +42,9 @@ public final class HttpBench {
    * @param args {@code --seconds S} per round (5), {@code --rounds R} (2), {@code --connections C}
    *     (4), {@code --max-requests N} per round (2,000,000), {@code --overload-seconds S} (10),
    *     {@code --workers W} (8), {@code --slow-ms M} (200), {@code --probe-interval-ms I} (10),
-   *     {@code --markdown FILE}
+   *     {@code --only throughput|overload} (both), {@code --overloads NAME[,NAME]} (all of
+   *     {@code builtin, netty, jetty, tomcat}; {@code netty} runs both Netty scenarios), {@code
+   *     --markdown FILE}
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = parse(args);
@@ -67,74 +70,86 @@ public final class HttpBench {
     long slowMillis = Long.parseLong(opts.getOrDefault("slow-ms", "200"));
     Duration probeInterval = Duration.ofMillis(Long.parseLong(opts.getOrDefault("probe-interval-ms", "10")));
 
+    String only = opts.getOrDefault("only", "");
+    List<String> overloadNames =
+        List.of(opts.getOrDefault("overloads", "builtin,netty,jetty,tomcat").split(","));
+
     StringBuilder md = new StringBuilder();
-    md.append(
-        String.format(
-            "HTTP throughput: %d keep-alive connections, %d alternating rounds of %s s each,"
-                + " at most %d requests per round%n%n",
-            connections, rounds, round.toMillis() / 1000.0, maxRequests));
-    md.append("| stack | probe req/s | constant `ok` req/s | probe / ok, median of rounds (budget >= 90%) | probe p50 / p99 | `ok` p50 / p99 | errors |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|\n");
-    for (Supplier<Stack> factory : stacks()) {
-      try (Stack stack = factory.get()) {
-        System.out.println("== throughput: " + stack.name());
-        // Warm both up (JIT, connection set-up) before anything is counted.
-        Duration warm = round.compareTo(Duration.ofSeconds(1)) > 0 ? round : Duration.ofSeconds(1);
-        LoadGenerator.closedLoop("warm-ok", stack.okAddress(), stack.okPath(), connections, warm, maxRequests);
-        LoadGenerator.closedLoop("warm-probe", stack.probeAddress(), stack.probePath(), connections, warm, maxRequests);
-        List<LoadResult> okRounds = new ArrayList<>();
-        List<LoadResult> probeRounds = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-          // Alternate which goes first, so a trend in the machine's load favours neither.
-          LoadResult ok;
-          LoadResult probe;
-          if (r % 2 == 0) {
-            ok = LoadGenerator.closedLoop("ok", stack.okAddress(), stack.okPath(), connections, round, maxRequests);
-            probe = LoadGenerator.closedLoop("probe", stack.probeAddress(), stack.probePath(), connections, round, maxRequests);
-          } else {
-            probe = LoadGenerator.closedLoop("probe", stack.probeAddress(), stack.probePath(), connections, round, maxRequests);
-            ok = LoadGenerator.closedLoop("ok", stack.okAddress(), stack.okPath(), connections, round, maxRequests);
+    if (!only.equals("overload")) {
+      md.append(
+          String.format(
+              "HTTP throughput: %d keep-alive connections, %d alternating rounds of %s s each,"
+                  + " at most %d requests per round%n%n",
+              connections, rounds, round.toMillis() / 1000.0, maxRequests));
+      md.append("| stack | probe req/s | constant `ok` req/s | probe / ok, median of rounds (budget >= 90%) | probe p50 / p99 | `ok` p50 / p99 | errors |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+      for (Supplier<Stack> factory : stacks()) {
+        try (Stack stack = factory.get()) {
+          System.out.println("== throughput: " + stack.name());
+          // Warm both up (JIT, connection set-up) before anything is counted.
+          Duration warm = round.compareTo(Duration.ofSeconds(1)) > 0 ? round : Duration.ofSeconds(1);
+          LoadGenerator.closedLoop("warm-ok", stack.okAddress(), stack.okPath(), connections, warm, maxRequests);
+          LoadGenerator.closedLoop("warm-probe", stack.probeAddress(), stack.probePath(), connections, warm, maxRequests);
+          List<LoadResult> okRounds = new ArrayList<>();
+          List<LoadResult> probeRounds = new ArrayList<>();
+          for (int r = 0; r < rounds; r++) {
+            // Alternate which goes first, so a trend in the machine's load favours neither.
+            LoadResult ok;
+            LoadResult probe;
+            if (r % 2 == 0) {
+              ok = LoadGenerator.closedLoop("ok", stack.okAddress(), stack.okPath(), connections, round, maxRequests);
+              probe = LoadGenerator.closedLoop("probe", stack.probeAddress(), stack.probePath(), connections, round, maxRequests);
+            } else {
+              probe = LoadGenerator.closedLoop("probe", stack.probeAddress(), stack.probePath(), connections, round, maxRequests);
+              ok = LoadGenerator.closedLoop("ok", stack.okAddress(), stack.okPath(), connections, round, maxRequests);
+            }
+            System.out.println("  round " + (r + 1) + ": " + ok);
+            System.out.println("  round " + (r + 1) + ": " + probe);
+            okRounds.add(ok);
+            probeRounds.add(probe);
           }
-          System.out.println("  round " + (r + 1) + ": " + ok);
-          System.out.println("  round " + (r + 1) + ": " + probe);
-          okRounds.add(ok);
-          probeRounds.add(probe);
+          LoadResult ok = LoadResult.merge("ok", okRounds);
+          LoadResult probe = LoadResult.merge("probe", probeRounds);
+          double total = probe.throughput() / ok.throughput();
+          // The median of the per-round ratios: a burst of someone else's build during one round
+          // moves the totals but barely moves the median.
+          double[] pairs = new double[rounds];
+          for (int r = 0; r < rounds; r++) {
+            pairs[r] = probeRounds.get(r).throughput() / okRounds.get(r).throughput();
+          }
+          java.util.Arrays.sort(pairs);
+          double ratio =
+              rounds % 2 == 1 ? pairs[rounds / 2] : (pairs[rounds / 2 - 1] + pairs[rounds / 2]) / 2;
+          System.out.printf(
+              "  probe/ok throughput: median of rounds %.1f%%, totals %.1f%%%n", ratio * 100, total * 100);
+          md.append(
+              String.format(
+                  "| %s | %.0f | %.0f | %.1f%% (totals %.1f%%) %s | %.0f / %.0f us | %.0f / %.0f us | %d |%n",
+                  stack.name(), probe.throughput(), ok.throughput(), ratio * 100, total * 100,
+                  ratio >= 0.9 ? "met" : "not met",
+                  probe.percentileMicros(50), probe.percentileMicros(99),
+                  ok.percentileMicros(50), ok.percentileMicros(99), probe.errors + ok.errors));
         }
-        LoadResult ok = LoadResult.merge("ok", okRounds);
-        LoadResult probe = LoadResult.merge("probe", probeRounds);
-        double total = probe.throughput() / ok.throughput();
-        // The median of the per-round ratios: a burst of someone else's build during one round
-        // moves the totals but barely moves the median.
-        double[] pairs = new double[rounds];
-        for (int r = 0; r < rounds; r++) {
-          pairs[r] = probeRounds.get(r).throughput() / okRounds.get(r).throughput();
-        }
-        java.util.Arrays.sort(pairs);
-        double ratio =
-            rounds % 2 == 1 ? pairs[rounds / 2] : (pairs[rounds / 2 - 1] + pairs[rounds / 2]) / 2;
-        System.out.printf(
-            "  probe/ok throughput: median of rounds %.1f%%, totals %.1f%%%n", ratio * 100, total * 100);
-        md.append(
-            String.format(
-                "| %s | %.0f | %.0f | %.1f%% (totals %.1f%%) %s | %.0f / %.0f us | %.0f / %.0f us | %d |%n",
-                stack.name(), probe.throughput(), ok.throughput(), ratio * 100, total * 100,
-                ratio >= 0.9 ? "met" : "not met",
-                probe.percentileMicros(50), probe.percentileMicros(99),
-                ok.percentileMicros(50), ok.percentileMicros(99), probe.errors + ok.errors));
       }
     }
 
-    md.append(
-        String.format(
-            "%nProbe latency under overload: %d app workers, %d saturating clients on a %d ms"
-                + " endpoint, one probe every %d ms on a fresh connection for %s s%n%n",
-            workers, workers * 3, slowMillis, probeInterval.toMillis(), overload.toMillis() / 1000.0));
-    md.append("| scenario | workers all busy (samples) | probe p50 | probe p99 (budget < 10 ms) | probes (errors) | same request on the app's pool: p50 / p99 |\n");
-    md.append("|---|---:|---:|---:|---:|---:|\n");
-    for (Supplier<OverloadScenario> factory : overloads(workers, slowMillis)) {
-      try (OverloadScenario scenario = factory.get()) {
-        System.out.println("== overload: " + scenario.name());
-        md.append(runOverload(scenario, overload, probeInterval, slowMillis));
+    if (!only.equals("throughput")) {
+      md.append(
+          String.format(
+              "%nProbe latency under overload: %d app workers, %d saturating clients on a %d ms"
+                  + " endpoint, one probe every %d ms on a fresh connection for %s s%n%n",
+              workers, workers * 3, slowMillis, probeInterval.toMillis(), overload.toMillis() / 1000.0));
+      md.append("| scenario | workers all busy (samples) | probe p50 | probe p99 (budget < 10 ms) | probes (errors) | same request on the app's pool: p50 / p99 |\n");
+      md.append("|---|---:|---:|---:|---:|---:|\n");
+      for (Map.Entry<String, Supplier<OverloadScenario>> entry :
+          overloads(workers, slowMillis).entrySet()) {
+        if (!overloadNames.contains(entry.getKey().split("-")[0])) {
+          continue;
+        }
+        try (OverloadScenario scenario = entry.getValue().get()) {
+          System.out.println("== overload: " + scenario.name());
+          md.append(runOverload(scenario, overload, probeInterval, slowMillis));
+        }
       }
     }
     System.out.println();
@@ -154,15 +169,17 @@ public final class HttpBench {
     return stacks;
   }
 
-  static List<Supplier<OverloadScenario>> overloads(int workers, long slowMillis) {
-    List<Supplier<OverloadScenario>> scenarios = new ArrayList<>();
-    scenarios.add(() -> new BuiltInOverload(workers, slowMillis));
-    scenarios.add(() -> new NettyOverload(workers, slowMillis));
+  /** The overload scenarios by name; a name's part before '-' selects it in --overloads. */
+  static Map<String, Supplier<OverloadScenario>> overloads(int workers, long slowMillis) {
+    Map<String, Supplier<OverloadScenario>> scenarios = new LinkedHashMap<>();
+    scenarios.put("builtin", () -> new BuiltInOverload(workers, slowMillis));
+    scenarios.put("netty", () -> new NettyOverload(workers, slowMillis));
+    scenarios.put("netty-probe-server", () -> new NettyOverload(workers, slowMillis, true));
     // Servlet containers serve probes on the application's own pool: sized so that the
     // application's requests can take every thread (Jetty also needs a few for its selector and
     // acceptor, so its pool is a little larger).
-    scenarios.add(() -> new ServletStacks.Jetty(workers + 4, workers, slowMillis));
-    scenarios.add(() -> new ServletStacks.TomcatStack(workers, workers, slowMillis));
+    scenarios.put("jetty", () -> new ServletStacks.Jetty(workers + 4, workers, slowMillis));
+    scenarios.put("tomcat", () -> new ServletStacks.TomcatStack(workers, workers, slowMillis));
     return scenarios;
   }
 

@@ -97,8 +97,8 @@ enum Target {
 
   /**
    * {@link ProbeHandler} in an application's Netty pipeline, with what docs/netty.md asks an
-   * application on a public port to add: an idle handler that closes, the codec's size limits
-   * and a write buffer water mark. The application answers everything else with 404.
+   * application on a public port to add: an idle handler that closes, the codec's size limits, a
+   * write buffer water mark and a fixed send buffer. The application answers everything else with 404.
    */
   NETTY_PIPELINE {
     @Override
@@ -114,6 +114,7 @@ enum Target {
               .channel(NioServerSocketChannel.class)
               .childOption(
                   ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 << 10, 64 << 10))
+              .childOption(ChannelOption.SO_SNDBUF, 64 << 10)
               .childHandler(
                   new ChannelInitializer<SocketChannel>() {
                     @Override
