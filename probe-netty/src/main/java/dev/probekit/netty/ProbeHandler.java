@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * ChannelOption.WRITE_BUFFER_WATER_MARK}) it stops reading: it turns {@code autoRead} off and holds
  * back {@code read()} calls, and resumes once the channel is writable again. So a client that
  * pipelines requests without reading the answers costs at most one read's worth of answers, not
- * memory without end. At most {@value #MAX_QUEUED_PROBES} probes may wait behind an application
- * response on one connection; a client that pipelines more is closed. Every message it consumes
+ * memory without end. Probes decoded from what was already read wait while the channel is not
+ * writable; at most {@value #MAX_QUEUED_PROBES} probes may wait (behind an application response
+ * or for the peer to read) on one connection, and a client that pipelines more is closed. Every message it consumes
  * (probe requests and their content, anything after a {@code Connection: close} answer) is
  * released here; the rest is passed on untouched.
  *
@@ -68,8 +69,8 @@ public final class ProbeHandler extends ChannelDuplexHandler {
   private static final ProbeResponse UNAVAILABLE = ProbeResponse.text(503, "probe unavailable");
 
   /**
-   * Most probes that may wait behind an application response on one connection: {@value}. A
-   * client that pipelines more probes behind a slow request is closed.
+   * Most probes that may wait on one connection, behind an application response or for a peer
+   * that does not read its answers: {@value}. A client that pipelines more is closed.
    */
   public static final int MAX_QUEUED_PROBES = 16;
 
@@ -151,11 +152,11 @@ public final class ProbeHandler extends ChannelDuplexHandler {
     boolean mustClose = !complete && HttpUtil.is100ContinueExpected(request);
     discardingContent = !complete;
     ReferenceCountUtil.release(request);
-    if (outstanding.isEmpty()) {
+    if (outstanding.isEmpty() && ctx.channel().isWritable()) {
       answer(ctx, view, mustClose, true);
     } else if (queuedProbes >= MAX_QUEUED_PROBES) {
-      // A client pipelining probes behind a slow response without end: stop it here rather than
-      // holding an unbounded queue for it.
+      // A client pipelining probes behind a slow response, or while not reading our answers,
+      // without end: stop it here rather than working and queueing for it.
       log.debug("closing {}: more than {} probes queued", ctx.channel(), MAX_QUEUED_PROBES);
       closing = true;
       outstanding.clear();
@@ -256,6 +257,8 @@ public final class ProbeHandler extends ChannelDuplexHandler {
         heldRead = false;
         ctx.read();
       }
+      // Probes that arrived while the peer was not reading, if nothing is ahead of them.
+      answerQueued(ctx);
     } else if (channel.config().isAutoRead()) {
       // The peer does not take our answers: stop reading its requests until it does.
       pausedAutoRead = true;

@@ -30,6 +30,9 @@ class HostilePeerTest {
   private static final byte[] LIVEZ =
       "GET /livez HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+  private static final byte[] APP =
+      "GET /app HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
   private final Health health = Health.builder().build();
   private final List<Socket> sockets = new ArrayList<>();
 
@@ -158,9 +161,13 @@ class HostilePeerTest {
     }
   }
 
+  /**
+   * Application requests pipelined without reading: the server stops reading while their answers
+   * back up, and reads on (answering every one) once the client reads.
+   */
   @Test
   void turnsAutoReadOffWhileTheChannelIsNotWritableAndBackOnOnceItIs() throws Exception {
-    int requests = 40_000; // about 6 MB of answers: more than the kernel buffers hold
+    int requests = 40_000; // about 4 MB of answers: more than the kernel buffers hold
     try (TestServer server =
             TestServer.start(ProbeEndpoints.of(health), TestServer.Aggregation.AFTER_PROBES);
         Socket socket = new Socket()) {
@@ -171,7 +178,7 @@ class HostilePeerTest {
           new Thread(
               () -> {
                 try {
-                  socket.getOutputStream().write(repeat(LIVEZ, requests));
+                  socket.getOutputStream().write(repeat(APP, requests));
                 } catch (IOException e) {
                   // The test failed and closed the socket.
                 }
@@ -185,14 +192,62 @@ class HostilePeerTest {
                   server.connections.stream()
                       .anyMatch(ch -> !ch.isWritable() && !ch.config().isAutoRead()));
       // Now read: the server catches up, reads again, and answers every request.
-      byte[] status = "HTTP/1.1 200 OK".getBytes(StandardCharsets.US_ASCII);
-      InputStream in = socket.getInputStream();
-      byte[] buffer = new byte[64 * 1024];
-      int answered = 0;
-      int matched = 0;
-      while (answered < requests) {
-        int n = in.read(buffer);
-        assertThat(n).as("answers so far: %d", answered).isPositive();
+      assertThat(socket.isClosed()).isFalse();
+      assertThat(countAnswers(socket.getInputStream(), requests)).isEqualTo(requests);
+      writer.join(5_000);
+      assertThat(server.connections.stream().allMatch(ch -> ch.config().isAutoRead())).isTrue();
+      try (RawHttp raw = new RawHttp(server.port())) {
+        assertThat(raw.send(RawHttp.get("/livez")).read().status).isEqualTo(200);
+      }
+    }
+  }
+
+  /**
+   * Probes pipelined without reading: once the answers back up, at most {@link
+   * ProbeHandler#MAX_QUEUED_PROBES} more may wait, then the connection is closed, having cost the
+   * server a bounded number of answers.
+   */
+  @Test
+  void closesAClientThatPipelinesProbesWithoutReadingOnceItsAnswersBackUp() throws Exception {
+    try (TestServer server =
+            TestServer.start(ProbeEndpoints.of(health), TestServer.Aggregation.AFTER_PROBES);
+        Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+      socket.setSoTimeout(20_000);
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  socket.getOutputStream().write(repeat(LIVEZ, 100_000));
+                } catch (IOException e) {
+                  // Closed by the server: expected.
+                }
+              },
+              "pipeliner");
+      writer.start();
+      await("the server closes the client that does not read")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> server.connections.isEmpty());
+      writer.join(5_000);
+      int answered = countAnswers(socket.getInputStream(), Integer.MAX_VALUE);
+      System.out.printf("[hostile] non-reading pipeliner closed after %,d answers%n", answered);
+      // The kernel's send buffer (autotuned up to 4 MiB here) plus the water mark, not 100,000.
+      assertThat(answered).isPositive().isLessThan(50_000);
+      try (RawHttp raw = new RawHttp(server.port())) {
+        assertThat(raw.send(RawHttp.get("/livez")).read().status).isEqualTo(200);
+      }
+    }
+  }
+
+  /** Counts {@code HTTP/1.1 200 OK} status lines until {@code limit} or end of stream. */
+  private static int countAnswers(InputStream in, int limit) throws IOException {
+    byte[] status = "HTTP/1.1 200 OK".getBytes(StandardCharsets.US_ASCII);
+    byte[] buffer = new byte[64 * 1024];
+    int answered = 0;
+    int matched = 0;
+    try {
+      for (int n; answered < limit && (n = in.read(buffer)) > 0; ) {
         for (int i = 0; i < n; i++) {
           matched = buffer[i] == status[matched] ? matched + 1 : (buffer[i] == status[0] ? 1 : 0);
           if (matched == status.length) {
@@ -201,12 +256,10 @@ class HostilePeerTest {
           }
         }
       }
-      writer.join(5_000);
-      assertThat(server.connections.stream().allMatch(ch -> ch.config().isAutoRead())).isTrue();
-      try (RawHttp raw = new RawHttp(server.port())) {
-        assertThat(raw.send(RawHttp.get("/livez")).read().status).isEqualTo(200);
-      }
+    } catch (IOException e) {
+      // Reset after the close: what was read is counted.
     }
+    return answered;
   }
 
   private static byte[] repeat(byte[] bytes, int times) {

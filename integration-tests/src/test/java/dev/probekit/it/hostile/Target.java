@@ -269,6 +269,7 @@ enum Target {
             "server.tomcat.connection-timeout=5s",
             "server.tomcat.keep-alive-timeout=10s",
             "server.max-http-request-header-size=8KB",
+            "probekit.main-port=true",
             "probekit.server.port=0",
             "probekit.server.address=127.0.0.1",
             "spring.main.banner-mode=off",
