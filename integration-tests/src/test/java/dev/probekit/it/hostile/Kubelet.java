@@ -4,6 +4,8 @@ import dev.probekit.it.KubeletProbe;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,13 +25,22 @@ final class Kubelet implements AutoCloseable {
   /** Probes run here, so that one waiting for its timeout never holds back the next. */
   private final ExecutorService probes = Executors.newCachedThreadPool();
   private final ConcurrentLinkedQueue<KubeletProbe.Result> results = new ConcurrentLinkedQueue<>();
+  /** When each probe started, in ms since the prober started, by result. */
+  private final Map<KubeletProbe.Result, Long> startedAt = new ConcurrentHashMap<>();
+  private final long t0 = System.nanoTime();
 
   /** Starts probing {@code address}. */
   Kubelet(InetSocketAddress address) {
     scheduler.scheduleAtFixedRate(
         () ->
             probes.execute(
-                () -> results.add(KubeletProbe.get(address.getPort(), "/livez", TIMEOUT_MILLIS))),
+                () -> {
+                  long at = (System.nanoTime() - t0) / 1_000_000;
+                  KubeletProbe.Result r =
+                      KubeletProbe.get(address.getPort(), "/livez", TIMEOUT_MILLIS);
+                  startedAt.put(r, at);
+                  results.add(r);
+                }),
         0,
         PERIOD_MILLIS,
         TimeUnit.MILLISECONDS);
@@ -56,7 +67,9 @@ final class Kubelet implements AutoCloseable {
     List<String> failures = new ArrayList<>();
     for (KubeletProbe.Result r : results) {
       if (r.status() != 200 || !r.body().equals("ok")) {
-        failures.add(r.status() + " " + r.error() + " after " + r.nanos() / 1_000_000 + " ms");
+        failures.add(
+            r.status() + " " + r.error() + " after " + r.nanos() / 1_000_000 + " ms, started at +"
+                + startedAt.get(r) + " ms");
       }
     }
     return failures;
