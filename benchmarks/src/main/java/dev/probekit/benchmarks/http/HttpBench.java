@@ -75,81 +75,78 @@ public final class HttpBench {
         List.of(opts.getOrDefault("overloads", "builtin,netty,jetty,tomcat").split(","));
 
     StringBuilder md = new StringBuilder();
-    if (!only.equals("overload")) {
-      md.append(
-          String.format(
-              "HTTP throughput: %d keep-alive connections, %d alternating rounds of %s s each,"
-                  + " at most %d requests per round%n%n",
-              connections, rounds, round.toMillis() / 1000.0, maxRequests));
-      md.append("| stack | probe req/s | constant `ok` req/s | probe / ok, median of rounds (budget >= 90%) | probe p50 / p99 | `ok` p50 / p99 | errors |\n");
-      md.append("|---|---:|---:|---:|---:|---:|---:|\n");
-      for (Supplier<Stack> factory : stacks()) {
-        try (Stack stack = factory.get()) {
-          System.out.println("== throughput: " + stack.name());
-          // Warm both up (JIT, connection set-up) before anything is counted.
-          Duration warm = round.compareTo(Duration.ofSeconds(1)) > 0 ? round : Duration.ofSeconds(1);
-          LoadGenerator.closedLoop("warm-ok", stack.okAddress(), stack.okPath(), connections, warm, maxRequests);
-          LoadGenerator.closedLoop("warm-probe", stack.probeAddress(), stack.probePath(), connections, warm, maxRequests);
-          List<LoadResult> okRounds = new ArrayList<>();
-          List<LoadResult> probeRounds = new ArrayList<>();
-          for (int r = 0; r < rounds; r++) {
-            // Alternate which goes first, so a trend in the machine's load favours neither.
-            LoadResult ok;
-            LoadResult probe;
-            if (r % 2 == 0) {
-              ok = LoadGenerator.closedLoop("ok", stack.okAddress(), stack.okPath(), connections, round, maxRequests);
-              probe = LoadGenerator.closedLoop("probe", stack.probeAddress(), stack.probePath(), connections, round, maxRequests);
-            } else {
-              probe = LoadGenerator.closedLoop("probe", stack.probeAddress(), stack.probePath(), connections, round, maxRequests);
-              ok = LoadGenerator.closedLoop("ok", stack.okAddress(), stack.okPath(), connections, round, maxRequests);
-            }
-            System.out.println("  round " + (r + 1) + ": " + ok);
-            System.out.println("  round " + (r + 1) + ": " + probe);
-            okRounds.add(ok);
-            probeRounds.add(probe);
+    md.append(
+        String.format(
+            "HTTP throughput: %d keep-alive connections, %d alternating rounds of %s s each,"
+                + " at most %d requests per round%n%n",
+            connections, rounds, round.toMillis() / 1000.0, maxRequests));
+    md.append("| stack | probe req/s | constant `ok` req/s | probe / ok, median of rounds (budget >= 90%) | probe p50 / p99 | `ok` p50 / p99 | errors |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    List<Supplier<Stack>> measured = only.equals("overload") ? List.of() : stacks();
+    for (Supplier<Stack> factory : measured) {
+      try (Stack stack = factory.get()) {
+        System.out.println("== throughput: " + stack.name());
+        // Warm both up (JIT, connection set-up) before anything is counted.
+        Duration warm = round.compareTo(Duration.ofSeconds(1)) > 0 ? round : Duration.ofSeconds(1);
+        LoadGenerator.closedLoop("warm-ok", stack.okAddress(), stack.okPath(), connections, warm, maxRequests);
+        LoadGenerator.closedLoop("warm-probe", stack.probeAddress(), stack.probePath(), connections, warm, maxRequests);
+        List<LoadResult> okRounds = new ArrayList<>();
+        List<LoadResult> probeRounds = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+          // Alternate which goes first, so a trend in the machine's load favours neither.
+          LoadResult ok;
+          LoadResult probe;
+          if (r % 2 == 0) {
+            ok = LoadGenerator.closedLoop("ok", stack.okAddress(), stack.okPath(), connections, round, maxRequests);
+            probe = LoadGenerator.closedLoop("probe", stack.probeAddress(), stack.probePath(), connections, round, maxRequests);
+          } else {
+            probe = LoadGenerator.closedLoop("probe", stack.probeAddress(), stack.probePath(), connections, round, maxRequests);
+            ok = LoadGenerator.closedLoop("ok", stack.okAddress(), stack.okPath(), connections, round, maxRequests);
           }
-          LoadResult ok = LoadResult.merge("ok", okRounds);
-          LoadResult probe = LoadResult.merge("probe", probeRounds);
-          double total = probe.throughput() / ok.throughput();
-          // The median of the per-round ratios: a burst of someone else's build during one round
-          // moves the totals but barely moves the median.
-          double[] pairs = new double[rounds];
-          for (int r = 0; r < rounds; r++) {
-            pairs[r] = probeRounds.get(r).throughput() / okRounds.get(r).throughput();
-          }
-          java.util.Arrays.sort(pairs);
-          double ratio =
-              rounds % 2 == 1 ? pairs[rounds / 2] : (pairs[rounds / 2 - 1] + pairs[rounds / 2]) / 2;
-          System.out.printf(
-              "  probe/ok throughput: median of rounds %.1f%%, totals %.1f%%%n", ratio * 100, total * 100);
-          md.append(
-              String.format(
-                  "| %s | %.0f | %.0f | %.1f%% (totals %.1f%%) %s | %.0f / %.0f us | %.0f / %.0f us | %d |%n",
-                  stack.name(), probe.throughput(), ok.throughput(), ratio * 100, total * 100,
-                  ratio >= 0.9 ? "met" : "not met",
-                  probe.percentileMicros(50), probe.percentileMicros(99),
-                  ok.percentileMicros(50), ok.percentileMicros(99), probe.errors + ok.errors));
+          System.out.println("  round " + (r + 1) + ": " + ok);
+          System.out.println("  round " + (r + 1) + ": " + probe);
+          okRounds.add(ok);
+          probeRounds.add(probe);
         }
+        LoadResult ok = LoadResult.merge("ok", okRounds);
+        LoadResult probe = LoadResult.merge("probe", probeRounds);
+        double total = probe.throughput() / ok.throughput();
+        // The median of the per-round ratios: a burst of someone else's build during one round
+        // moves the totals but barely moves the median.
+        double[] pairs = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+          pairs[r] = probeRounds.get(r).throughput() / okRounds.get(r).throughput();
+        }
+        java.util.Arrays.sort(pairs);
+        double ratio =
+            rounds % 2 == 1 ? pairs[rounds / 2] : (pairs[rounds / 2 - 1] + pairs[rounds / 2]) / 2;
+        System.out.printf(
+            "  probe/ok throughput: median of rounds %.1f%%, totals %.1f%%%n", ratio * 100, total * 100);
+        md.append(
+            String.format(
+                "| %s | %.0f | %.0f | %.1f%% (totals %.1f%%) %s | %.0f / %.0f us | %.0f / %.0f us | %d |%n",
+                stack.name(), probe.throughput(), ok.throughput(), ratio * 100, total * 100,
+                ratio >= 0.9 ? "met" : "not met",
+                probe.percentileMicros(50), probe.percentileMicros(99),
+                ok.percentileMicros(50), ok.percentileMicros(99), probe.errors + ok.errors));
       }
     }
 
-    if (!only.equals("throughput")) {
-      md.append(
-          String.format(
-              "%nProbe latency under overload: %d app workers, %d saturating clients on a %d ms"
-                  + " endpoint, one probe every %d ms on a fresh connection for %s s%n%n",
-              workers, workers * 3, slowMillis, probeInterval.toMillis(), overload.toMillis() / 1000.0));
-      md.append("| scenario | workers all busy (samples) | probe p50 | probe p99 (budget < 10 ms) | probes (errors) | same request on the app's pool: p50 / p99 |\n");
-      md.append("|---|---:|---:|---:|---:|---:|\n");
-      for (Map.Entry<String, Supplier<OverloadScenario>> entry :
-          overloads(workers, slowMillis).entrySet()) {
-        if (!overloadNames.contains(entry.getKey().split("-")[0])) {
-          continue;
-        }
-        try (OverloadScenario scenario = entry.getValue().get()) {
-          System.out.println("== overload: " + scenario.name());
-          md.append(runOverload(scenario, overload, probeInterval, slowMillis));
-        }
+    md.append(
+        String.format(
+            "%nProbe latency under overload: %d app workers, %d saturating clients on a %d ms"
+                + " endpoint, one probe every %d ms on a fresh connection for %s s%n%n",
+            workers, workers * 3, slowMillis, probeInterval.toMillis(), overload.toMillis() / 1000.0));
+    md.append("| scenario | workers all busy (samples) | probe p50 | probe p99 (budget < 10 ms) | probes (errors) | same request on the app's pool: p50 / p99 |\n");
+    md.append("|---|---:|---:|---:|---:|---:|\n");
+    for (Map.Entry<String, Supplier<OverloadScenario>> named :
+        overloads(workers, slowMillis).entrySet()) {
+      if (only.equals("throughput") || !overloadNames.contains(named.getKey().split("-")[0])) {
+        continue;
+      }
+      try (OverloadScenario scenario = named.getValue().get()) {
+        System.out.println("== overload: " + scenario.name());
+        md.append(runOverload(scenario, overload, probeInterval, slowMillis));
       }
     }
     System.out.println();
