@@ -50,13 +50,13 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded per connection, whatever the client does. While the channel is not writable (the
  * peer does not read our answers and the outbound buffer is past its high water mark, see {@code
  * ChannelOption.WRITE_BUFFER_WATER_MARK}) it stops reading: it turns {@code autoRead} off and holds
- * back {@code read()} calls, and resumes once the channel is writable again. So a client that
- * pipelines requests without reading the answers costs at most one read's worth of answers, not
- * memory without end. Probes decoded from what was already read wait while the channel is not
- * writable; at most {@value #MAX_QUEUED_PROBES} probes may wait (behind an application response
- * or for the peer to read) on one connection, and a client that pipelines more is closed. Every message it consumes
- * (probe requests and their content, anything after a {@code Connection: close} answer) is
- * released here; the rest is passed on untouched.
+ * back {@code read()} calls, and resumes once the channel is writable again. Probes decoded from
+ * what was already read wait meanwhile. At most {@value #MAX_QUEUED_PROBES} probes may wait on one
+ * connection (behind an application response, or for the peer to read); a client that pipelines
+ * more is closed. So a client that pipelines probes without reading costs what the socket buffers
+ * and the water mark hold, not memory or work without end. Every message it consumes (probe
+ * requests and their content, anything after a {@code Connection: close} answer) is released
+ * here; the rest is passed on untouched.
  *
  * <p>This handler does not time out slow or idle clients: on a public port add the read deadline,
  * idle handler and limits described in {@code docs/netty.md} ({@link NettyProbeServer} has them).
