@@ -12,7 +12,7 @@ import java.util.Set;
  * <p>Its {@code QueuedThreadPool} keeps the threads it grew for 10,000 short connections from four
  * clients until they have been idle for 60 s (its default idle timeout), longer than the scenario:
  * the suite asserts the weaker bound it meets, at most 16 threads over the baseline (measured: up
- * to 8), and file descriptors back to the baseline.
+ * to 3), and file descriptors back to the baseline.
  */
 class JettyHostileTest extends HostileClientSuite {
   @Override
