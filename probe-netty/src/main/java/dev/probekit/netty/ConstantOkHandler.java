@@ -8,7 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -33,7 +32,9 @@ import java.nio.charset.StandardCharsets;
 @Sharable
 public final class ConstantOkHandler extends ChannelInboundHandlerAdapter {
   private static final AsciiString X_CONTENT_TYPE_OPTIONS =
-      AsciiString.cached("x-content-type-options");
+      AsciiString.cached("X-Content-Type-Options");
+  private static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
+  private static final AsciiString CACHE_CONTROL = AsciiString.cached("Cache-Control");
   private static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
   private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain; charset=utf-8");
 
@@ -54,16 +55,16 @@ public final class ConstantOkHandler extends ChannelInboundHandlerAdapter {
             new DefaultFullHttpResponse(
                 request.protocolVersion(), HttpResponseStatus.OK, body.duplicate());
         HttpHeaders headers = response.headers();
-        headers.set(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN);
-        headers.set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        headers.set(CONTENT_TYPE, TEXT_PLAIN);
+        headers.set(CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         headers.set(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        headers.setInt(NettyResponses.CONTENT_LENGTH, body.readableBytes());
         if (!keepAlive) {
-          headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+          headers.set(NettyResponses.CONNECTION, HttpHeaderValues.CLOSE);
           ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {
           if (!request.protocolVersion().isKeepAliveDefault()) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            headers.set(NettyResponses.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
           }
           ctx.writeAndFlush(response);
         }

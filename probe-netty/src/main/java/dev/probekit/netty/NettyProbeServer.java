@@ -6,8 +6,11 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -15,12 +18,14 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -35,6 +40,13 @@ import java.util.function.BooleanSupplier;
  * lifecycle.addShutdownTask("probe-server", probes::close); // register first: it then closes last
  * }</pre>
  *
+ * <p>No client can starve the others: a request head (request line and headers, at most 8 KiB,
+ * else 414 or 431) must arrive within {@link Builder#requestHeadTimeout(Duration)} of its first
+ * byte (default 1 s), a connection idle for {@link Builder#idleTimeout(Duration)} (default 10 s)
+ * is closed, and past {@link Builder#maxConnections(int)} open connections (default 128) the
+ * oldest is closed to let the new one in. A client that does not read its answers is not read from
+ * (see {@link ProbeHandler}) and is closed once idle. The same limits as {@link ProbeServer}.
+ *
  * <p>By default it runs on its own single event loop thread, so probes answer however busy the
  * application's loops are; {@link Builder#eventLoopGroup(EventLoopGroup)} shares an existing group
  * instead. Keep it open through the drain (close it last): the kubelet keeps probing liveness while
@@ -44,14 +56,44 @@ public final class NettyProbeServer implements AutoCloseable {
   /** Default port: {@value}, as {@link ProbeServer#DEFAULT_PORT}. */
   public static final int DEFAULT_PORT = ProbeServer.DEFAULT_PORT;
 
-  /** Longest request line accepted by the codec: room for a 2 KiB path and a 2 KiB query. */
+  /** Default deadline for a request head from its first byte: 1 s. */
+  public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(1);
+
+  /** Default time after which a connection that neither reads nor writes is closed: 10 s. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Default most connections open at once: {@value}. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 128;
+
+  /** Longest request line accepted by the codec (414 past it), as the built-in server. */
   private static final int MAX_INITIAL_LINE_LENGTH = 8192;
+
+  /** Most bytes of headers accepted by the codec (431 past them), as the built-in server. */
+  private static final int MAX_HEADER_SIZE = 8192;
+
+  /**
+   * Outbound bytes past which a connection counts as not writable, and {@link ProbeHandler} stops
+   * reading it: a few hundred answers.
+   */
+  private static final WriteBufferWaterMark WATER_MARK =
+      new WriteBufferWaterMark(8 * 1024, 32 * 1024);
+
+  /**
+   * Socket buffers of each connection, fixed (no kernel autotuning up to megabytes): room for a
+   * few hundred answers, so a client that does not read is paused after little work.
+   */
+  private static final int SOCKET_BUFFER = 32 * 1024;
+
+  /** Reads of at most 16 KiB: a request head is at most 8 KiB. */
+  private static final AdaptiveRecvByteBufAllocator READS =
+      new AdaptiveRecvByteBufAllocator(64, 1024, 16 * 1024);
 
   private final ProbeEndpoints endpoints;
   private final EventLoopGroup group;
   private final boolean ownsGroup;
   private final Channel serverChannel;
   private final ChannelGroup connections;
+  private final ConnectionGuard guard;
   private volatile boolean closed;
 
   private NettyProbeServer(Builder b) {
@@ -66,22 +108,35 @@ public final class NettyProbeServer implements AutoCloseable {
             : b.group;
     this.connections =
         new DefaultChannelGroup("probekit-probe-connections", GlobalEventExecutor.INSTANCE);
+    this.guard = new ConnectionGuard(b.requestHeadTimeout.toNanos(), b.maxConnections);
     BooleanSupplier closeConnections = b.closeConnections;
+    long idleNanos = b.idleTimeout.toNanos();
     FallbackHandler fallback = new FallbackHandler();
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
             .channel(NioServerSocketChannel.class)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+            .childOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     connections.add(ch);
+                    guard.accepted(ch);
+                    ConnectionGuard.Guard connection = guard.guard();
                     ch.pipeline()
+                        .addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
+                        .addLast(connection)
                         .addLast(
                             new HttpServerCodec(
                                 new HttpDecoderConfig()
-                                    .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)))
+                                    .setMaxInitialLineLength(MAX_INITIAL_LINE_LENGTH)
+                                    .setMaxHeaderSize(MAX_HEADER_SIZE)))
+                        .addLast(connection.heads())
                         .addLast(ProbeHandler.of(endpoints, closeConnections))
                         .addLast(fallback);
                   }
@@ -122,6 +177,11 @@ public final class NettyProbeServer implements AutoCloseable {
     return (InetSocketAddress) serverChannel.localAddress();
   }
 
+  /** Connections open now (for tests and metrics). */
+  int openConnections() {
+    return guard.openConnections();
+  }
+
   /** The endpoints served. */
   public ProbeEndpoints endpoints() {
     return endpoints;
@@ -156,6 +216,9 @@ public final class NettyProbeServer implements AutoCloseable {
     private InetAddress bindAddress;
     private EventLoopGroup group;
     private BooleanSupplier closeConnections = () -> false;
+    private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
     Builder(ProbeEndpoints endpoints) {
       this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
@@ -195,6 +258,57 @@ public final class NettyProbeServer implements AutoCloseable {
     public Builder closeConnections(BooleanSupplier closeConnections) {
       this.closeConnections = Objects.requireNonNull(closeConnections, "closeConnections");
       return this;
+    }
+
+    /**
+     * How long a request head (request line and headers) may take to arrive from its first byte;
+     * a connection that has not sent it all by then is closed. Default {@link
+     * #DEFAULT_REQUEST_HEAD_TIMEOUT}.
+     */
+    public Builder requestHeadTimeout(Duration requestHeadTimeout) {
+      this.requestHeadTimeout = positive("requestHeadTimeout", requestHeadTimeout);
+      return this;
+    }
+
+    /** {@link #requestHeadTimeout(Duration)} in milliseconds. */
+    public Builder requestHeadTimeoutMillis(long millis) {
+      return requestHeadTimeout(Duration.ofMillis(millis));
+    }
+
+    /**
+     * How long a connection may neither read nor write before it is closed: a keep-alive
+     * connection between requests, or a client that stopped reading its answers. Default {@link
+     * #DEFAULT_IDLE_TIMEOUT}.
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = positive("idleTimeout", idleTimeout);
+      return this;
+    }
+
+    /** {@link #idleTimeout(Duration)} in milliseconds. */
+    public Builder idleTimeoutMillis(long millis) {
+      return idleTimeout(Duration.ofMillis(millis));
+    }
+
+    /**
+     * Most connections open at once; a new one past it closes the oldest, so that a fresh probe
+     * connection always gets in. Default {@value #DEFAULT_MAX_CONNECTIONS}.
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException(
+            "maxConnections: " + maxConnections + " (expected: > 0)");
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    private static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isZero() || value.isNegative()) {
+        throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+      }
+      return value;
     }
 
     /**

@@ -5,16 +5,21 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.util.List;
 import java.util.Map;
 
 /** Translates a {@link ProbeResponse} into a Netty response, without copying its body. */
 final class NettyResponses {
+  // Header names in canonical case, as every other server of the contract writes them (Netty's
+  // HttpHeaderNames are lower case, which HTTP/1.1 allows but clients and tests compare).
+  static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
+  static final AsciiString CONNECTION = AsciiString.cached("Connection");
+
   private NettyResponses() {}
 
   /**
@@ -37,12 +42,12 @@ final class NettyResponses {
       Map.Entry<String, String> header = list.get(i);
       headers.add(header.getKey(), header.getValue());
     }
-    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.contentLength());
+    headers.setInt(CONTENT_LENGTH, response.contentLength());
     if (!keepAlive) {
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      headers.set(CONNECTION, HttpHeaderValues.CLOSE);
     } else if (!version.isKeepAliveDefault()) {
       // HTTP/1.0 closes by default: say we keep it open, as the client asked.
-      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      headers.set(CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
     return res;
   }

@@ -2,6 +2,7 @@ package dev.probekit.netty;
 
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeResponse;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -46,12 +47,32 @@ import org.slf4j.LoggerFactory;
  * carries {@code Connection: close} and the connection is closed once it is written; requests that
  * arrive after it are dropped, as RFC 9112 asks.
  *
+ * <p>Bounded per connection, whatever the client does. While the channel is not writable (the
+ * peer does not read our answers and the outbound buffer is past its high water mark, see {@code
+ * ChannelOption.WRITE_BUFFER_WATER_MARK}) it stops reading: it turns {@code autoRead} off and holds
+ * back {@code read()} calls, and resumes once the channel is writable again. Probes decoded from
+ * what was already read wait meanwhile. At most {@value #MAX_QUEUED_PROBES} probes may wait on one
+ * connection (behind an application response, or for the peer to read); a client that pipelines
+ * more is closed. So a client that pipelines probes without reading costs what the socket buffers
+ * and the water mark hold, not memory or work without end. Every message it consumes (probe
+ * requests and their content, anything after a {@code Connection: close} answer) is released
+ * here; the rest is passed on untouched.
+ *
+ * <p>This handler does not time out slow or idle clients: on a public port add the read deadline,
+ * idle handler and limits described in {@code docs/netty.md} ({@link NettyProbeServer} has them).
+ *
  * <p>One instance per channel: it keeps per-connection state and is not {@code @Sharable}. All its
  * methods run on the channel's event loop.
  */
 public final class ProbeHandler extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(ProbeHandler.class);
   private static final ProbeResponse UNAVAILABLE = ProbeResponse.text(503, "probe unavailable");
+
+  /**
+   * Most probes that may wait on one connection, behind an application response or for a peer
+   * that does not read its answers: {@value}. A client that pipelines more is closed.
+   */
+  public static final int MAX_QUEUED_PROBES = 16;
 
   /** Marks an application request whose final response has not been written yet. */
   private static final Object APP_REQUEST = new Object();
@@ -69,6 +90,12 @@ public final class ProbeHandler extends ChannelDuplexHandler {
   private boolean closing;
   /** Whether anything was passed on during the current read, for {@code autoRead=false}. */
   private boolean forwardedInThisRead;
+  /** Probes in {@link #outstanding}. */
+  private int queuedProbes;
+  /** This handler turned {@code autoRead} off because the channel was not writable. */
+  private boolean pausedAutoRead;
+  /** A {@code read()} held back because the channel was not writable. */
+  private boolean heldRead;
 
   private ProbeHandler(ProbeEndpoints endpoints, BooleanSupplier closeConnections) {
     this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
@@ -125,10 +152,19 @@ public final class ProbeHandler extends ChannelDuplexHandler {
     boolean mustClose = !complete && HttpUtil.is100ContinueExpected(request);
     discardingContent = !complete;
     ReferenceCountUtil.release(request);
-    if (outstanding.isEmpty()) {
+    if (outstanding.isEmpty() && ctx.channel().isWritable()) {
       answer(ctx, view, mustClose, true);
+    } else if (queuedProbes >= MAX_QUEUED_PROBES) {
+      // A client pipelining probes behind a slow response, or while not reading our answers,
+      // without end: stop it here rather than working and queueing for it.
+      log.debug("closing {}: more than {} probes queued", ctx.channel(), MAX_QUEUED_PROBES);
+      closing = true;
+      outstanding.clear();
+      queuedProbes = 0;
+      ctx.close();
     } else {
       outstanding.addLast(new Queued(view, mustClose));
+      queuedProbes++;
     }
   }
 
@@ -150,7 +186,7 @@ public final class ProbeHandler extends ChannelDuplexHandler {
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (!forwardedInThisRead && !ctx.channel().config().isAutoRead()) {
       // Everything read was ours: whoever asked for this read is still waiting for a message.
-      ctx.read();
+      read(ctx);
     }
     forwardedInThisRead = false;
     ctx.fireChannelReadComplete();
@@ -173,6 +209,7 @@ public final class ProbeHandler extends ChannelDuplexHandler {
     boolean wrote = false;
     while (!closing && outstanding.peekFirst() instanceof Queued) {
       Queued queued = (Queued) outstanding.pollFirst();
+      queuedProbes--;
       answer(ctx, queued.view, queued.mustClose, false);
       wrote = true;
     }
@@ -203,13 +240,47 @@ public final class ProbeHandler extends ChannelDuplexHandler {
     if (!keepAlive) {
       closing = true;
       outstanding.clear();
+      queuedProbes = 0;
       written.addListener(ChannelFutureListener.CLOSE);
     }
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Channel channel = ctx.channel();
+    if (channel.isWritable()) {
+      if (pausedAutoRead) {
+        pausedAutoRead = false;
+        channel.config().setAutoRead(true);
+      }
+      if (heldRead) {
+        heldRead = false;
+        ctx.read();
+      }
+      // Probes that arrived while the peer was not reading, if nothing is ahead of them.
+      answerQueued(ctx);
+    } else if (channel.config().isAutoRead()) {
+      // The peer does not take our answers: stop reading its requests until it does.
+      pausedAutoRead = true;
+      channel.config().setAutoRead(false);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void read(ChannelHandlerContext ctx) {
+    if (!ctx.channel().isWritable()) {
+      // With autoRead off (ours or the application's), a read asked for now waits for the peer.
+      heldRead = true;
+      return;
+    }
+    ctx.read();
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     outstanding.clear();
+    queuedProbes = 0;
     ctx.fireChannelInactive();
   }
 

@@ -38,7 +38,8 @@ import java.util.function.Supplier;
  * builtin,netty,jetty,tomcat} pick what runs (default: all).
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
- * dev.probekit.benchmarks.http.HttpBench --seconds 5 --rounds 2 --connections 4}
+ * dev.probekit.benchmarks.http.HttpBench --seconds 5 --rounds 2 --connections 4}; only the
+ * overload of the Netty scenarios: {@code ... HttpBench --only overload --overloads netty}.
  */
 public final class HttpBench {
   private HttpBench() {}
@@ -50,7 +51,9 @@ public final class HttpBench {
    * @param args {@code --seconds S} per round (5), {@code --rounds R} (2), {@code --connections C}
    *     (4), {@code --max-requests N} per round (2,000,000), {@code --overload-seconds S} (10),
    *     {@code --workers W} (8), {@code --slow-ms M} (200), {@code --probe-interval-ms I} (10),
-   *     {@code --stacks LIST}, {@code --overloads LIST}, {@code --markdown FILE}
+   *     {@code --stacks LIST}, {@code --overloads LIST} (a scenario's name before '-' selects it;
+   *     {@code netty} runs both Netty scenarios), {@code --only throughput|overload} (both), {@code
+   *     --markdown FILE}
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = parse(args);
@@ -82,6 +85,8 @@ public final class HttpBench {
     Map<String, LoadResult> okByStack = new LinkedHashMap<>();
     StringBuilder cpuLines = new StringBuilder();
 
+    String only = opts.getOrDefault("only", "");
+
     StringBuilder md = new StringBuilder();
     md.append(
         String.format(
@@ -91,7 +96,7 @@ public final class HttpBench {
     md.append("| stack | probe req/s | constant `ok` req/s | probe / ok, median of rounds (budget >= 90%) | probe p50 / p99 | `ok` p50 / p99 | errors |\n");
     md.append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, Supplier<Stack>> entry : stacks().entrySet()) {
-      if (!stackNames.contains(entry.getKey())) {
+      if (only.equals("overload") || !stackNames.contains(entry.getKey())) {
         continue;
       }
       try (Stack stack = entry.getValue().get()) {
@@ -186,7 +191,7 @@ public final class HttpBench {
     md.append("| scenario | workers all busy (samples) | probe p50 | probe p99 (budget) | probes (errors) | same request on the app's pool: p50 / p99 |\n");
     md.append("|---|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, Supplier<OverloadScenario>> entry : overloads(workers, slowMillis).entrySet()) {
-      if (!overloadNames.contains(entry.getKey())) {
+      if (only.equals("throughput") || !overloadNames.contains(entry.getKey().split("-")[0])) {
         continue;
       }
       try (OverloadScenario scenario = entry.getValue().get()) {
@@ -212,10 +217,12 @@ public final class HttpBench {
     return stacks;
   }
 
+  /** The overload scenarios by name; a name's part before '-' selects it in --overloads. */
   static Map<String, Supplier<OverloadScenario>> overloads(int workers, long slowMillis) {
     Map<String, Supplier<OverloadScenario>> scenarios = new LinkedHashMap<>();
     scenarios.put("builtin", () -> new BuiltInOverload(workers, slowMillis));
     scenarios.put("netty", () -> new NettyOverload(workers, slowMillis));
+    scenarios.put("netty-probe-server", () -> new NettyOverload(workers, slowMillis, true));
     // Servlet containers serve probes on the application's own pool: sized so that the
     // application's requests can take every thread (Jetty also needs a few for its selector and
     // acceptor, so its pool is a little larger).

@@ -2,6 +2,7 @@ package dev.probekit.benchmarks.http;
 
 import dev.probekit.core.Health;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.netty.NettyProbeServer;
 import dev.probekit.netty.ProbeHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A Netty application whose handler runs on its own executors ({@code DefaultEventExecutorGroup}
  * of {@code workers} threads, as the Netty README shows), every one busy on {@code /slow}; the
- * probes are answered by {@link ProbeHandler} on the event loop of the same server and port.
+ * probes are answered by {@link ProbeHandler} on the event loop of the same server and port, or,
+ * with {@code probeServer}, by a {@link NettyProbeServer} on its own port and event loop thread.
  */
 final class NettyOverload implements OverloadScenario {
   private final Health health;
@@ -38,8 +41,14 @@ final class NettyOverload implements OverloadScenario {
   private final Channel channel;
   private final int workers;
   private final AtomicInteger active = new AtomicInteger();
+  /** The probes' own server, or null when they share the application's port. */
+  private final NettyProbeServer probeServer;
 
   NettyOverload(int workers, long slowMillis) {
+    this(workers, slowMillis, false);
+  }
+
+  NettyOverload(int workers, long slowMillis, boolean probeServer) {
     this.workers = workers;
     health = BuiltInStack.readyHealth();
     ProbeEndpoints endpoints = ProbeEndpoints.of(health);
@@ -51,6 +60,13 @@ final class NettyOverload implements OverloadScenario {
             .addLast(ProbeHandler.of(endpoints))
             .addLast(new HttpObjectAggregator(1 << 16))
             .addLast(app, new AppHandler(slowMillis, active)));
+    this.probeServer =
+        probeServer
+            ? NettyProbeServer.builder(endpoints)
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .port(0)
+                .start()
+            : null;
   }
 
   /** The application: {@code /slow} blocks its executor thread, anything else answers at once. */
@@ -90,7 +106,9 @@ final class NettyOverload implements OverloadScenario {
 
   @Override
   public String name() {
-    return "Netty: ProbeHandler on the event loop, app executors saturated";
+    return probeServer == null
+        ? "Netty: ProbeHandler on the event loop, app executors saturated"
+        : "Netty: NettyProbeServer on its own port, app executors saturated";
   }
 
   @Override
@@ -105,7 +123,9 @@ final class NettyOverload implements OverloadScenario {
 
   @Override
   public InetSocketAddress probeAddress() {
-    return (InetSocketAddress) channel.localAddress();
+    return probeServer == null
+        ? (InetSocketAddress) channel.localAddress()
+        : probeServer.address();
   }
 
   @Override
@@ -120,6 +140,9 @@ final class NettyOverload implements OverloadScenario {
 
   @Override
   public void close() {
+    if (probeServer != null) {
+      probeServer.close();
+    }
     channel.close().syncUninterruptibly();
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     app.shutdownGracefully(0, 1, TimeUnit.SECONDS);

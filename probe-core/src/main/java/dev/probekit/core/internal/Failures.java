@@ -49,6 +49,51 @@ public final class Failures {
     return describe(error, false);
   }
 
+  /**
+   * {@code o.toString()} made fit to print (see {@link #clean(String, String...)}), or the class
+   * name when {@code toString()} throws: names a listener or task in a log line. Never throws.
+   *
+   * @param o the object to name, may be {@code null}
+   */
+  public static String name(Object o) {
+    if (o == null) {
+      return "null";
+    }
+    try {
+      return clean(String.valueOf(o));
+    } catch (Throwable unreadable) {
+      return o.getClass().getName();
+    }
+  }
+
+  /**
+   * {@code t} if a logger can print it (its and its causes' {@code toString()} work), else a
+   * stand-in carrying its class name and stack trace, so that logging a failure cannot fail.
+   *
+   * @param t the failure to log
+   */
+  public static Throwable loggable(Throwable t) {
+    try {
+      int depth = 0;
+      for (Throwable c = t; c != null && depth < 32; c = c.getCause(), depth++) {
+        c.toString();
+        for (Throwable s : c.getSuppressed()) {
+          s.toString();
+        }
+      }
+      return t;
+    } catch (Throwable unprintable) {
+      Throwable standIn =
+          new IllegalStateException(t.getClass().getName() + " (its message could not be read)");
+      try {
+        standIn.setStackTrace(t.getStackTrace());
+      } catch (Throwable ignored) {
+        // Without a stack trace the stand-in still names the class.
+      }
+      return standIn;
+    }
+  }
+
   private static String describe(Throwable error, boolean qualified) {
     return clean(text(error, qualified));
   }

@@ -1,4 +1,4 @@
-package dev.probekit.it.fuzz;
+package dev.probekit.it.hostile;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
@@ -11,11 +11,11 @@ import jakarta.servlet.ServletContainerInitializer;
 import java.time.Duration;
 
 /**
- * The health every adapter fuzz target serves: one UP check and one DOWN readiness check whose
+ * The health every server under attack serves: one UP check and one DOWN readiness check whose
  * message holds a "secret" that must never appear in an answer.
  */
-final class FuzzHealth {
-  private FuzzHealth() {}
+final class HostileHealth {
+  private HostileHealth() {}
 
   static Health create() {
     Health health = Health.builder().build();

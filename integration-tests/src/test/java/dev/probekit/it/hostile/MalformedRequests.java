@@ -1,4 +1,4 @@
-package dev.probekit.it.fuzz;
+package dev.probekit.it.hostile;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
