@@ -29,7 +29,7 @@ public final class PreStopReport {
       this.tagValue = tagValue;
     }
 
-    /** The lower-case name used in logs and metric tags, such as {@code "quiet"}. */
+    /** {@return the lower-case name used in logs and metric tags, such as {@code "quiet"}} */
     public String tagValue() {
       return tagValue;
     }
@@ -55,6 +55,7 @@ public final class PreStopReport {
    * @param lastArrival when the last application request arrived, after readiness DOWN; null if
    *     none arrived
    * @param arrivals application requests that arrived during the step
+   * @return the report
    */
   public static PreStopReport of(Ending ending, Duration duration, Duration lastArrival, long arrivals) {
     Objects.requireNonNull(ending, "ending");
@@ -65,12 +66,12 @@ public final class PreStopReport {
     return new PreStopReport(ending, duration, lastArrival, arrivals);
   }
 
-  /** How the step ended. */
+  /** {@return how the step ended} */
   public Ending ending() {
     return ending;
   }
 
-  /** How long the step lasted. */
+  /** {@return how long the step lasted} */
   public Duration duration() {
     return duration;
   }
@@ -78,12 +79,14 @@ public final class PreStopReport {
   /**
    * When the last application request arrived, measured from readiness DOWN: how long the
    * balancers really took to stop sending traffic. Empty if none arrived.
+   *
+   * @return the time from readiness DOWN to the last arrival, or empty
    */
   public Optional<Duration> lastArrival() {
     return Optional.ofNullable(lastArrival);
   }
 
-  /** Application requests that arrived during the step. */
+  /** {@return application requests that arrived during the step} */
   public long arrivals() {
     return arrivals;
   }

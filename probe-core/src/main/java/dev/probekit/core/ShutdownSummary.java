@@ -71,6 +71,7 @@ public final class ShutdownSummary {
    * @param faults one description per failure of other user code, such as {@code
    *     "stop-accepting: stop-accepting action 'app' threw AssertionError: boom"}
    * @param preStop how the pre-stop step went; null if it did not run
+   * @return the summary
    */
   public static ShutdownSummary of(
       Map<DrainPhase, Duration> phaseDurations,
@@ -125,12 +126,17 @@ public final class ShutdownSummary {
   /**
    * Failures of user code other than shutdown tasks (stop-accepting actions, listeners), in the
    * order they happened; each was logged at WARN and the sequence went on.
+   *
+   * @return the descriptions, in order; unmodifiable
    */
   public List<String> faults() {
     return faults;
   }
 
-  /** How the pre-stop step went: how it ended, when the last request arrived; empty if it did not run. */
+  /**
+   * {@return how the pre-stop step went: how it ended, when the last request arrived; empty if it
+   * did not run}
+   */
   public Optional<PreStopReport> preStop() {
     return Optional.ofNullable(preStop);
   }
@@ -139,6 +145,8 @@ public final class ShutdownSummary {
    * Whether the shutdown lost nothing: no request abandoned, no task failed, no fault. The signal
    * handler exits with {@link Lifecycle#EXIT_CLEAN} when it is, else with {@link
    * Lifecycle#EXIT_DEGRADED}.
+   *
+   * @return {@code true} if nothing was lost
    */
   public boolean isClean() {
     return requestsAbandoned == 0 && failedTasks.isEmpty() && faults.isEmpty();
