@@ -12,6 +12,7 @@ import java.net.URI;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -61,9 +62,23 @@ abstract class AbstractSpringContractKitTest extends ProbeContractKit {
 
   abstract WebApplicationType type();
 
+  /**
+   * Starts the application before the first kit test, outside the kit's per-test timeout: a cold
+   * Spring Boot start on a loaded 2-core machine can take longer than a whole kit test may.
+   */
+  @BeforeEach
+  void startApplicationOnce() {
+    startApplication();
+  }
+
   @Override
   protected URI startServer(ProbeEndpoints endpoints) {
     CURRENT.set(endpoints);
+    startApplication();
+    return base;
+  }
+
+  private void startApplication() {
     if (context == null) {
       context =
           new SpringApplicationBuilder(app())
@@ -78,7 +93,6 @@ abstract class AbstractSpringContractKitTest extends ProbeContractKit {
       int port = ((WebServerApplicationContext) context).getWebServer().getPort();
       base = URI.create("http://127.0.0.1:" + port);
     }
-    return base;
   }
 
   @Override
