@@ -63,11 +63,12 @@ class SigtermExitTest {
           return -1;
         }
       });
-      // The request is in flight once Probekit's own gauge says so (Actuator's metrics endpoint).
+      // The request is in flight once Probekit's own gauge says so (Actuator's metrics endpoint):
+      // 2, the work request and the metrics request asking.
       await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
           .until(() -> SpringDemoApplicationTest.send(
                   "GET", appBase + "/shop/actuator/metrics/probekit.inflight")
-              .body().contains("\"value\":1.0"));
+              .body().contains("\"value\":2.0"));
       p.destroy(); // SIGTERM
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(request.get(30, TimeUnit.SECONDS)).isEqualTo(expectedStatus);
