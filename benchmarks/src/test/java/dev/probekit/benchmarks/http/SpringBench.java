@@ -42,6 +42,9 @@ import org.springframework.web.bind.annotation.RestController;
  */
 public final class SpringBench {
 
+  /** Bounds each run's latency arrays (the load generator preallocates them). */
+  private static final long MAX_REQUESTS = 1_000_000;
+
   private SpringBench() {}
 
   @RestController
@@ -156,16 +159,16 @@ public final class SpringBench {
       Duration run = Duration.ofMillis((long) (seconds * 1000));
       // Warm-up, then the measured runs, alternating so drift hits all three alike.
       for (int round = 0; round < 2; round++) {
-        LoadGenerator.closedLoop("warm", main, "/readyz", 4, run.dividedBy(3), Long.MAX_VALUE);
-        LoadGenerator.closedLoop("warm", mgmt, actuatorPath, 4, run.dividedBy(3), Long.MAX_VALUE);
-        LoadGenerator.closedLoop("warm", probe, "/readyz", 4, run.dividedBy(3), Long.MAX_VALUE);
+        LoadGenerator.closedLoop("warm", main, "/readyz", 4, run.dividedBy(3), MAX_REQUESTS);
+        LoadGenerator.closedLoop("warm", mgmt, actuatorPath, 4, run.dividedBy(3), MAX_REQUESTS);
+        LoadGenerator.closedLoop("warm", probe, "/readyz", 4, run.dividedBy(3), MAX_REQUESTS);
       }
       LoadResult idleMain =
-          LoadGenerator.closedLoop("main", main, "/readyz", 4, run, Long.MAX_VALUE);
+          LoadGenerator.closedLoop("main", main, "/readyz", 4, run, MAX_REQUESTS);
       LoadResult idleMgmt =
-          LoadGenerator.closedLoop("mgmt", mgmt, actuatorPath, 4, run, Long.MAX_VALUE);
+          LoadGenerator.closedLoop("mgmt", mgmt, actuatorPath, 4, run, MAX_REQUESTS);
       LoadResult idleProbe =
-          LoadGenerator.closedLoop("probe", probe, "/readyz", 4, run, Long.MAX_VALUE);
+          LoadGenerator.closedLoop("probe", probe, "/readyz", 4, run, MAX_REQUESTS);
 
       // Saturate: twice as many clients as workers, each looping on a slow request.
       Duration overload = Duration.ofMillis((long) (overloadSeconds * 1000));
@@ -174,7 +177,7 @@ public final class SpringBench {
       CompletableFuture<LoadResult> saturation = CompletableFuture.supplyAsync(() -> {
         try {
           return LoadGenerator.closedLoop(
-              "slow", main, slowPath, clients, overload.plusSeconds(2), Long.MAX_VALUE);
+              "slow", main, slowPath, clients, overload.plusSeconds(2), MAX_REQUESTS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException(e);
