@@ -19,6 +19,9 @@ final class DemoConfig {
   static final String WAIT_DEADLINE = "probekit.demo.wait-deadline";
   static final String DETAILS = "probekit.demo.details";
   static final String THREADS = "probekit.demo.threads";
+  static final String DATABASE_URL = "probekit.demo.database-url";
+  static final String DATABASE_USER = "probekit.demo.database-user";
+  static final String DATABASE_PASSWORD = "probekit.demo.database-password";
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
@@ -29,6 +32,12 @@ final class DemoConfig {
   final Duration waitDeadline;
   final boolean details;
   final int threads;
+  /** An external database's JDBC URL, or {@code null} for the embedded H2 server. */
+  final String databaseUrl;
+  /** The user, or {@code null} when not set. */
+  final String databaseUser;
+  /** Never printed: {@link #toString()} and every message leave it out. */
+  final String databasePassword;
 
   private DemoConfig(Map<String, String> sys, Map<String, String> env) {
     appPort = port(APP_PORT, lookup(APP_PORT, sys, env, "8080"));
@@ -42,6 +51,28 @@ final class DemoConfig {
     }
     details = d.equals("always");
     threads = number(THREADS, lookup(THREADS, sys, env, "16"), 1, 1000);
+    String url = lookup(DATABASE_URL, sys, env, "");
+    if (!url.isEmpty() && !url.startsWith("jdbc:")) {
+      // Not quoted: a URL can carry a password.
+      throw new IllegalArgumentException(
+          DATABASE_URL + " / " + envName(DATABASE_URL) + ": expected a JDBC URL starting with 'jdbc:'");
+    }
+    databaseUrl = url.isEmpty() ? null : url;
+    String user = lookup(DATABASE_USER, sys, env, "");
+    // Unset: none at all, so a URL that carries its own user (H2's ;USER=) does not clash.
+    databaseUser = user.isEmpty() ? null : user;
+    String password = sys.get(DATABASE_PASSWORD);
+    if (password == null) {
+      password = env.get(envName(DATABASE_PASSWORD));
+    }
+    // Not trimmed: a password is taken exactly as given.
+    databasePassword = password;
+  }
+
+  @Override
+  public String toString() {
+    return "DemoConfig[app=" + appPort + ", probe=" + probePort + ", database="
+        + (databaseUrl == null ? "embedded" : "external") + ", password=****]";
   }
 
   /**

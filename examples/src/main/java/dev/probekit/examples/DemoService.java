@@ -7,7 +7,6 @@ import dev.probekit.core.CheckResult;
 import dev.probekit.core.DependencyWaitException;
 import dev.probekit.core.DetailsPolicy;
 import dev.probekit.core.Health;
-import dev.probekit.core.HealthCheck;
 import dev.probekit.core.InflightTracker;
 import dev.probekit.core.Lifecycle;
 import dev.probekit.core.Probe;
@@ -20,8 +19,11 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
@@ -33,12 +35,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The demo service of the README's quick start: a small application HTTP server next to the
- * built-in probe server, wired to a {@link Lifecycle} that drains on SIGTERM.
+ * The demo service of the README's quick start: a small application HTTP server on a real
+ * database behind a HikariCP pool, next to the built-in probe server, wired to a {@link
+ * Lifecycle} that drains on SIGTERM. The database is an embedded H2 server reached over JDBC/TCP
+ * ({@link EmbeddedDatabase}), or the one {@code PROBEKIT_DEMO_DATABASE_URL} names (PostgreSQL).
  *
  * <pre>
- *   start ──> probe server (/livez UP, /startupz DOWN) ──> wait for the dependency (Waits.tcp)
- *         ──> application server ──> /startupz UP, /readyz UP ──> serve
+ *   start ──> probe server (/livez UP, /startupz DOWN) ──> wait for the database (Waits.jdbc)
+ *         ──> pool + readiness check ──> application server ──> /startupz UP, /readyz UP ──> serve
  *   SIGTERM ──> /readyz 503 ──> pre-stop delay (Connection: close) ──> stop accepting
  *           ──> drain in-flight requests ──> shutdown tasks ──> probe server ──> summary, exit 0
  * </pre>
@@ -46,7 +50,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Settings (system property, or the environment variable in capitals with underscores):
  * {@code probekit.demo.port} (8080), {@code probekit.probe.port} (8081), 0 for a random port;
  * {@code probekit.demo.drain} (true; false makes SIGTERM exit at once, for comparison);
- * {@code probekit.demo.dependency-delay} (1s), {@code probekit.demo.wait-deadline} (30s),
+ * {@code probekit.demo.database-url}, {@code -user}, {@code -password} (an external database;
+ * unset: the embedded H2 server, whose password is the given one or a random one);
+ * {@code probekit.demo.dependency-delay} (1s: the embedded database starts that late),
+ * {@code probekit.demo.wait-deadline} (30s),
  * {@code probekit.demo.details} (never or always), {@code probekit.demo.threads} (16), and the
  * library's {@code probekit.shutdown.*} timings.
  */
@@ -57,7 +64,12 @@ public final class DemoService {
   private final DemoConfig config;
   private final Health health;
   private final Lifecycle lifecycle;
-  private final SimulatedDependency dependency;
+  /** The embedded database server, or {@code null} when the database is external. */
+  private final EmbeddedDatabase embedded;
+  private final String databaseUrl;
+  private final String databaseUser;
+  private final String databasePassword;
+  private DemoDatabase database;
   private final AtomicBoolean appStarted = new AtomicBoolean();
   private final AtomicInteger working = new AtomicInteger();
   /** {@code /work} requests of a second or more in progress: the ones a drain must wait for. */
@@ -69,7 +81,18 @@ public final class DemoService {
     this.config = config;
     this.health = health;
     this.lifecycle = lifecycleBuilder.build();
-    this.dependency = new SimulatedDependency();
+    if (config.databaseUrl == null) {
+      this.embedded = new EmbeddedDatabase();
+      this.databaseUrl = embedded.url();
+      this.databaseUser = config.databaseUser != null ? config.databaseUser : EmbeddedDatabase.USER;
+      this.databasePassword =
+          config.databasePassword != null ? config.databasePassword : randomPassword();
+    } else {
+      this.embedded = null;
+      this.databaseUrl = config.databaseUrl;
+      this.databaseUser = config.databaseUser;
+      this.databasePassword = config.databasePassword;
+    }
   }
 
   /**
@@ -78,6 +101,11 @@ public final class DemoService {
    * @param args ignored; settings come from system properties and the environment
    */
   public static void main(String[] args) throws Exception {
+    // H2's client retries a refused connect for about 1.5 s by default; a refused connect should
+    // fail at once, as with other drivers, so that waits and checks see the outage as it is.
+    if (System.getProperty("h2.socketConnectRetry") == null) {
+      System.setProperty("h2.socketConnectRetry", "0");
+    }
     Map<String, String> sys = systemProperties();
     Map<String, String> env = System.getenv();
     DemoConfig config;
@@ -111,7 +139,9 @@ public final class DemoService {
             .build();
     // Registered first so that, shutdown tasks running last-registered-first, these run last.
     lifecycle.addShutdownTask("health", health::close);
-    lifecycle.addShutdownTask("dependency", dependency::close);
+    if (embedded != null) {
+      lifecycle.addShutdownTask("embedded-database", embedded::close);
+    }
     probeServer =
         ProbeServer.builder(endpoints)
             .port(config.probePort)
@@ -119,6 +149,7 @@ public final class DemoService {
             .preStop("/prestop", lifecycle)
             .start();
     println("probekit-demo ports probe=" + probeServer.port());
+    DemoGrpc.startIfConfigured(health, lifecycle, systemProperties(), System.getenv());
 
     if (config.drain) {
       lifecycle.installSignalHandler();
@@ -129,13 +160,18 @@ public final class DemoService {
               + "=false): SIGTERM stops the JVM at once and in-flight requests are lost");
     }
 
-    // The dependency comes up a little later, as a database does in a fresh environment.
-    dependency.openAfter(config.dependencyDelay.toMillis());
+    if (embedded != null) {
+      // The database comes up a little later, as one does in a fresh environment.
+      embedded.startAfter(config.dependencyDelay.toMillis());
+    }
+    println(
+        "probekit-demo database="
+            + (embedded != null ? "embedded h2 on port " + embedded.port() : "external " + subprotocol(databaseUrl)));
     Waits waits =
         Waits.builder()
-            .add(Waits.tcp("127.0.0.1", dependency.port()).named("dependency"))
+            .add(Waits.jdbc(databaseUrl, databaseUser, databasePassword).named("database"))
             .deadline(config.waitDeadline)
-            .attemptTimeoutMillis(500)
+            .attemptTimeoutMillis(2_000)
             .health(health)
             .lifecycle(lifecycle)
             .build();
@@ -151,6 +187,10 @@ public final class DemoService {
       return;
     }
 
+    database = new DemoDatabase(databaseUrl, databaseUser, databasePassword);
+    // Closed before the embedded server stops (shutdown tasks run last-registered-first).
+    lifecycle.addShutdownTask("database-pool", database::close);
+    health.register("database", DemoDatabase.readinessCheck(database.dataSource()), DemoDatabase.readinessOptions());
     startAppServer();
     appStarted.set(true);
     int app = appServer.getAddress().getPort();
@@ -162,7 +202,7 @@ public final class DemoService {
             "Try:",
             "  curl -i http://localhost:" + app + "/",
             "  curl -i 'http://localhost:" + app + "/work?ms=2000'",
-            "  curl -i -X POST http://localhost:" + app + "/dependency/down   (then /dependency/up)",
+            "  curl -i -X POST http://localhost:" + app + "/dependency/down   (stops the database; then /dependency/up)",
             "  curl -i 'http://localhost:" + probe + "/readyz?verbose'",
             "  curl -i http://localhost:" + probe + "/livez     /startupz     /healthz",
             "Ctrl-C or kill -TERM " + ProcessHandle.current().pid() + " drains and exits 0."));
@@ -180,16 +220,8 @@ public final class DemoService {
               : CheckResult.down(ids.length + " deadlocked threads").withDetail("threads", ids.length);
         },
         CheckOptions.builder(Probe.LIVENESS).interval(Duration.ofSeconds(5)).build());
-    // Readiness: does the dependency answer? A real round trip, like a database ping.
-    health.register(
-        "dependency",
-        HealthCheck.remote(
-            () -> dependency.ping(500) ? CheckResult.up() : CheckResult.down("dependency answered -DOWN")),
-        CheckOptions.builder(Probe.READINESS)
-            .interval(Duration.ofSeconds(1))
-            .timeout(Duration.ofSeconds(1))
-            .build());
-    // Startup: the application server is up (the dependency wait adds its own startup check).
+    // Readiness: the database check through the pool is registered once the pool exists.
+    // Startup: the application server is up (the database wait adds its own startup check).
     // Also on readiness: a balancer that does not know startup probes must not send traffic
     // before the server exists.
     health.register(
@@ -279,7 +311,7 @@ public final class DemoService {
           if (!requireMethod(exchange, method, "GET")) {
             return;
           }
-          respond(exchange, 200, "hello from probekit-demo\n");
+          hello(exchange);
           return;
         case "/work":
           if (!requireMethod(exchange, method, "GET")) {
@@ -292,9 +324,7 @@ public final class DemoService {
           if (!requireMethod(exchange, method, "POST")) {
             return;
           }
-          boolean up = path.endsWith("/up");
-          dependency.set(up);
-          respond(exchange, 200, "dependency " + (up ? "up" : "down") + "; watch /readyz\n");
+          dependency(exchange, path.endsWith("/up"));
           return;
         case "/stats":
           InflightTracker inflight = lifecycle.inflight();
@@ -315,6 +345,41 @@ public final class DemoService {
           respond(exchange, 404, "not found\n");
       }
     }
+  }
+
+  /** {@code GET /}: one query through the pool; 503 within the pool's timeout when it fails. */
+  private void hello(HttpExchange exchange) throws IOException {
+    String product;
+    try {
+      product = database.query();
+    } catch (SQLException e) {
+      // A short body and no exception text: driver messages may quote the URL.
+      respond(exchange, 503, "database unavailable\n");
+      return;
+    }
+    respond(exchange, 200, "hello from probekit-demo; " + product + " answered\n");
+  }
+
+  /** {@code POST /dependency/down|up}: stops or starts the embedded database server for real. */
+  private void dependency(HttpExchange exchange, boolean up) throws IOException {
+    if (embedded == null) {
+      respond(
+          exchange,
+          409,
+          "the database is external (" + DemoConfig.envName(DemoConfig.DATABASE_URL) + "): stop and start it yourself\n");
+      return;
+    }
+    boolean changed;
+    try {
+      changed = up ? embedded.start() : embedded.stop();
+    } catch (IllegalStateException e) {
+      respond(exchange, 503, "could not start the embedded database; try again\n");
+      return;
+    }
+    respond(
+        exchange,
+        200,
+        "database " + (up ? "started" : "stopped") + (changed ? "" : " already") + "; watch /readyz\n");
   }
 
   private void work(HttpExchange exchange) throws IOException {
@@ -370,6 +435,18 @@ public final class DemoService {
     }
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
+  }
+
+  /** {@code jdbc:postgresql} of a JDBC URL: what the demo prints about an external database. */
+  private static String subprotocol(String url) {
+    int colon = url.indexOf(':', "jdbc:".length());
+    return colon < 0 ? "jdbc" : url.substring(0, colon);
+  }
+
+  private static String randomPassword() {
+    byte[] bytes = new byte[12];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
   }
 
   private static Map<String, String> systemProperties() {

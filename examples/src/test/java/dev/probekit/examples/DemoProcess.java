@@ -11,20 +11,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The demo jar running in a child JVM, its output (stdout and stderr) going to a file.
+ * The demo jar running in a child JVM, its output (stdout and stderr) going to a file. Also used
+ * by integration-tests (this module's test-jar) for the PostgreSQL scenarios.
  *
  * <p>A file rather than a pipe: {@link Process#destroy()} closes the parent's end of the child's
  * pipes, so whatever the child prints while it drains would be lost.
  */
-final class DemoProcess implements AutoCloseable {
+public final class DemoProcess implements AutoCloseable {
   private static final Pattern PORTS = Pattern.compile("probekit-demo ports app=(\\d+) probe=(\\d+)");
   private static final Pattern PROBE_PORT = Pattern.compile("probekit-demo ports probe=(\\d+)");
 
-  final Process process;
+  /** The child JVM. */
+  public final Process process;
   private final Path log;
   private volatile int appPort = -1;
   private volatile int probePort = -1;
@@ -40,7 +43,17 @@ final class DemoProcess implements AutoCloseable {
    *
    * @param settings more {@code -Dkey=value} options
    */
-  static DemoProcess start(String... settings) throws IOException {
+  public static DemoProcess start(String... settings) throws IOException {
+    return start(Map.of(), settings);
+  }
+
+  /**
+   * {@link #start(String...)} with more environment variables for the child.
+   *
+   * @param env variables added to this JVM's environment
+   * @param settings more {@code -Dkey=value} options
+   */
+  public static DemoProcess start(Map<String, String> env, String... settings) throws IOException {
     Path jar = Path.of(System.getProperty("probekit.demo.jar", "target/probekit-demo.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("demo jar not built: " + jar.toAbsolutePath() + " (run mvn package first)");
@@ -63,19 +76,20 @@ final class DemoProcess implements AutoCloseable {
     command.add("-jar");
     command.add(jar.toString());
     Path log = Files.createTempFile("probekit-demo-", ".log");
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
     return new DemoProcess(process, log);
   }
 
   /** Waits until the demo printed both ports (it is then serving). */
-  DemoProcess awaitStarted() {
+  public DemoProcess awaitStarted() {
     await("demo start-up").atMost(Duration.ofSeconds(30)).until(() -> aliveOrFail() && parsePorts() && appPort > 0);
     return this;
   }
 
   /** Waits until the demo printed its probe port (before its dependency wait). */
-  DemoProcess awaitProbePort() {
+  public DemoProcess awaitProbePort() {
     await("probe port").atMost(Duration.ofSeconds(30)).until(() -> aliveOrFail() && parsePorts() && probePort > 0);
     return this;
   }
@@ -102,15 +116,18 @@ final class DemoProcess implements AutoCloseable {
     return true;
   }
 
-  int appPort() {
+  /** The application port, once printed. */
+  public int appPort() {
     return appPort;
   }
 
-  int probePort() {
+  /** The probe port, once printed. */
+  public int probePort() {
     return probePort;
   }
 
-  private List<String> lines() {
+  /** The lines the child has printed so far. */
+  public List<String> lines() {
     try {
       return Files.readAllLines(log, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -119,12 +136,12 @@ final class DemoProcess implements AutoCloseable {
   }
 
   /** Everything the child has printed so far. */
-  String output() {
+  public String output() {
     return String.join("\n", lines());
   }
 
   /** How many printed lines contain {@code fragment}. */
-  long count(String fragment) {
+  public long count(String fragment) {
     return lines().stream().filter(l -> l.contains(fragment)).count();
   }
 

@@ -24,7 +24,10 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * Parses deploy/kubernetes/*.yaml and checks that its numbers agree with the library: the grace
  * period covers the preStop hook, the pre-stop delay, the drain timeout and the safety margin; the
- * probes hit the contract's paths on the probe server's port; the rollout never lowers capacity.
+ * probes hit the contract's paths on the probe server's port; the rollout never lowers capacity;
+ * the PodDisruptionBudget lets drains proceed without taking more than one pod; the database
+ * password comes from the Secret; the example PostgreSQL is what the demo's URL names; the
+ * kustomization lists exactly the files there are.
  */
 class KubernetesManifestTest {
   /** The demo's application port (examples' DemoService default). */
@@ -33,13 +36,18 @@ class KubernetesManifestTest {
   /** Where the demo's probe server serves the preStop hook (DemoService, ProbeServer.preStop). */
   static final String DEMO_PRE_STOP_PATH = "/prestop";
 
+  /** The demo's name: its Deployment, Service and PodDisruptionBudget. */
+  static final String DEMO = "probekit-demo";
+
+  private static Path dir;
+  private static List<Map<String, Object>> docs;
   private static Map<String, Object> deployment;
   private static Map<String, Object> service;
 
   @BeforeAll
   static void load() throws IOException {
-    Path dir = Path.of(System.getProperty("probekit.deploy.dir", "../deploy/kubernetes"));
-    List<Map<String, Object>> docs = new ArrayList<>();
+    dir = Path.of(System.getProperty("probekit.deploy.dir", "../deploy/kubernetes"));
+    docs = new ArrayList<>();
     try (var files = Files.list(dir)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         Load load = new Load(LoadSettings.builder().setLabel(file.toString()).build());
@@ -50,8 +58,8 @@ class KubernetesManifestTest {
         }
       }
     }
-    deployment = only(docs, "Deployment");
-    service = only(docs, "Service");
+    deployment = only(docs, "Deployment", DEMO);
+    service = only(docs, "Service", DEMO);
   }
 
   @Test
@@ -166,6 +174,121 @@ class KubernetesManifestTest {
     assertThat(map(ports.get(0)).get("targetPort")).isEqualTo("http");
   }
 
+  @Test
+  void podDisruptionBudgetLetsDrainsProceedOnePodAtATime() {
+    Map<String, Object> pdb = only(docs, "PodDisruptionBudget", DEMO);
+    Map<String, Object> spec = map(pdb.get("spec"));
+    int replicas = (Integer) get(deployment, "spec", "replicas");
+    assertThat(map(get(spec, "selector", "matchLabels"))).isEqualTo(map(get(deployment, "spec", "selector", "matchLabels")));
+    // Exactly one of the two forms, and the disruptions it allows: at least 1 (0 would block every
+    // node drain), and no more than the rollout's own margin of one pod.
+    assertThat(spec.containsKey("maxUnavailable") ^ spec.containsKey("minAvailable")).as("one of maxUnavailable/minAvailable").isTrue();
+    int allowed =
+        spec.containsKey("maxUnavailable")
+            ? (Integer) spec.get("maxUnavailable")
+            : replicas - (Integer) spec.get("minAvailable");
+    assertThat(allowed).isEqualTo(1).isLessThan(replicas);
+    // The rollout takes none away (maxUnavailable 0): a drain may take one.
+    assertThat(get(deployment, "spec", "strategy", "rollingUpdate", "maxUnavailable")).isEqualTo(0);
+  }
+
+  @Test
+  void databasePasswordComesFromTheSecretThatPostgresAlsoReads() {
+    Map<String, Object> secret = only(docs, "Secret", "probekit-demo-database");
+    Map<String, Object> demoRef = secretRef(container(), "PROBEKIT_DEMO_DATABASE_PASSWORD");
+    assertThat(demoRef.get("name")).isEqualTo(map(secret.get("metadata")).get("name"));
+    Map<String, Object> data = map(secret.getOrDefault("stringData", secret.get("data")));
+    assertThat(data).containsKey((String) demoRef.get("key"));
+
+    Map<String, Object> postgres = only(docs, "Deployment", "probekit-postgres");
+    Map<String, Object> pgContainer = map(list(get(postgres, "spec", "template", "spec", "containers")).get(0));
+    assertThat(secretRef(pgContainer, "POSTGRES_PASSWORD")).isEqualTo(demoRef);
+    // No password anywhere as a plain value in either Deployment.
+    for (Map<String, Object> c : List.of(container(), pgContainer)) {
+      for (Object e : list(c.get("env"))) {
+        Map<String, Object> env = map(e);
+        if (((String) env.get("name")).contains("PASSWORD")) {
+          assertThat(env).as((String) env.get("name")).doesNotContainKey("value");
+        }
+      }
+    }
+  }
+
+  @Test
+  void demoDatabaseUrlNamesTheExamplePostgresServiceUserAndDatabase() {
+    Map<String, Object> pgService = only(docs, "Service", "probekit-postgres");
+    Map<String, Object> postgres = only(docs, "Deployment", "probekit-postgres");
+    Map<String, Object> pgContainer = map(list(get(postgres, "spec", "template", "spec", "containers")).get(0));
+    Map<String, Object> port = map(list(get(pgService, "spec", "ports")).get(0));
+    String expectedUrl =
+        "jdbc:postgresql://" + map(pgService.get("metadata")).get("name") + ":" + port.get("port") + "/" + envValue(pgContainer, "POSTGRES_DB");
+    assertThat(envValue("PROBEKIT_DEMO_DATABASE_URL")).isEqualTo(expectedUrl);
+    assertThat(envValue("PROBEKIT_DEMO_DATABASE_USER")).isEqualTo(envValue(pgContainer, "POSTGRES_USER"));
+    assertThat(map(get(pgService, "spec", "selector")))
+        .isEqualTo(map(get(postgres, "spec", "selector", "matchLabels")));
+    // The Service's targetPort names the container's port.
+    assertThat(list(pgContainer.get("ports")).stream().map(p -> map(p).get("name"))).contains(port.get("targetPort"));
+  }
+
+  @Test
+  void databaseWaitGivesUpBeforeTheStartupProbeWould() {
+    Map<String, Object> startup = map(container().get("startupProbe"));
+    Duration startupWindow =
+        Duration.ofSeconds((long) (Integer) startup.get("periodSeconds") * (Integer) startup.get("failureThreshold"));
+    Duration waitDeadline = Durations.parse(envValue("PROBEKIT_DEMO_WAIT_DEADLINE"));
+    // The demo exits 1 with a line naming the database before the kubelet kills it silently.
+    assertThat(waitDeadline).isLessThan(startupWindow);
+  }
+
+  @Test
+  void containerRunsTheImagesEntrypointAsNonRootWithAMemoryLimit() {
+    Map<String, Object> container = container();
+    // A command here would replace the Dockerfile's exec-form ENTRYPOINT and its memory flags.
+    assertThat(container).doesNotContainKeys("command", "args");
+    Map<String, Object> security = map(container.get("securityContext"));
+    assertThat(security.get("runAsNonRoot")).isEqualTo(true);
+    assertThat((Integer) security.get("runAsUser")).isEqualTo(DockerfileTest.IMAGE_UID);
+    assertThat(String.valueOf(get(container, "resources", "limits", "memory"))).isNotBlank();
+    assertThat(String.valueOf(container.get("image"))).isEqualTo(DockerfileTest.IMAGE);
+  }
+
+  @Test
+  void kustomizationListsExactlyTheManifests() throws IOException {
+    Map<String, Object> kustomization =
+        map(new Load(LoadSettings.builder().build()).loadFromString(Files.readString(dir.resolve("kustomization.yaml"))));
+    assertThat(kustomization.get("kind")).isEqualTo("Kustomization");
+    List<String> listed = list(kustomization.get("resources")).stream().map(String::valueOf).sorted().toList();
+    List<String> present;
+    try (var files = Files.list(dir)) {
+      present =
+          files.map(f -> f.getFileName().toString())
+              .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
+              .sorted()
+              .toList();
+    }
+    assertThat(listed).isEqualTo(present);
+  }
+
+  private static Map<String, Object> secretRef(Map<String, Object> container, String name) {
+    for (Object e : list(container.get("env"))) {
+      Map<String, Object> env = map(e);
+      if (name.equals(env.get("name"))) {
+        return map(get(env, "valueFrom", "secretKeyRef"));
+      }
+    }
+    throw new AssertionError("no env " + name);
+  }
+
+  private static String envValue(Map<String, Object> container, String name) {
+    for (Object e : list(container.getOrDefault("env", List.of()))) {
+      Map<String, Object> env = map(e);
+      if (name.equals(env.get("name"))) {
+        return String.valueOf(env.get("value"));
+      }
+    }
+    return null;
+  }
+
   /** How long the preStop hook holds SIGTERM back: a sleep adds its seconds, an httpGet none. */
   private static Duration preStopHookDuration() {
     Map<String, Object> preStop = map(get(container(), "lifecycle", "preStop"));
@@ -192,13 +315,7 @@ class KubernetesManifestTest {
   }
 
   private static String envValue(String name) {
-    for (Object e : list(container().getOrDefault("env", List.of()))) {
-      Map<String, Object> env = map(e);
-      if (name.equals(env.get("name"))) {
-        return String.valueOf(env.get("value"));
-      }
-    }
-    return null;
+    return envValue(container(), name);
   }
 
   private static Duration env(String name, Duration libraryDefault) {
@@ -206,9 +323,12 @@ class KubernetesManifestTest {
     return value == null ? libraryDefault : Durations.parse(value);
   }
 
-  private static Map<String, Object> only(List<Map<String, Object>> docs, String kind) {
-    List<Map<String, Object>> found = docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
-    assertThat(found).as(kind + " documents").hasSize(1);
+  static Map<String, Object> only(List<Map<String, Object>> docs, String kind, String name) {
+    List<Map<String, Object>> found =
+        docs.stream()
+            .filter(d -> kind.equals(d.get("kind")) && name.equals(map(d.get("metadata")).get("name")))
+            .toList();
+    assertThat(found).as(kind + " " + name + " documents").hasSize(1);
     return found.get(0);
   }
 

@@ -1,5 +1,7 @@
 package dev.probekit.core;
 
+import dev.probekit.core.internal.Failures;
+import dev.probekit.core.internal.Secrets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -70,14 +72,16 @@ public final class CheckResult {
   }
 
   /**
-   * An unhealthy result caused by {@code error}; the message is the error's class and message.
+   * An unhealthy result caused by {@code error}; the message is the error's class and message, on
+   * one line, secrets masked. Never throws, even when the error's own {@code getMessage()} does
+   * (the message is then the class name).
    *
    * @param error the cause, shown (class and message only, never a stack trace) when details are
    *     allowed
    */
   public static CheckResult down(Throwable error) {
     Objects.requireNonNull(error, "error");
-    return new CheckResult(Status.DOWN, describe(error), Map.of(), error, null, null);
+    return new CheckResult(Status.DOWN, Failures.describe(error), Map.of(), error, null, null);
   }
 
   /**
@@ -166,12 +170,6 @@ public final class CheckResult {
     return Optional.ofNullable(time);
   }
 
-  /** {@code "java.io.IOException: refused"}: the class and message, never a stack trace. */
-  static String describe(Throwable error) {
-    String text = error.getMessage();
-    return text == null ? error.getClass().getName() : error.getClass().getName() + ": " + text;
-  }
-
   /** Whether the parts a client can see (status, message, details) are the same. */
   boolean sameVisibleState(CheckResult other) {
     return other != null
@@ -214,6 +212,7 @@ public final class CheckResult {
     if (duration != null) {
       sb.append(", duration=").append(duration.toMillis()).append("ms");
     }
-    return sb.append('}').toString();
+    // Logged by the evaluator at DEBUG: masked like every text that leaves the library.
+    return Secrets.redact(sb.append('}').toString());
   }
 }

@@ -2,6 +2,7 @@ package dev.probekit.core;
 
 import dev.probekit.core.internal.DaemonThreadFactory;
 import dev.probekit.core.internal.Durations;
+import dev.probekit.core.internal.Failures;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -429,7 +430,8 @@ final class DefaultHealth implements Health {
   }
 
   private static void logTransition(CheckSlot slot, Status from, Status to, CheckResult result) {
-    String reason = result.message().orElse(result.isUp() ? "ok" : "failed");
+    // The message is the check's own text: masked and kept on one line before it is logged.
+    String reason = Failures.clean(result.message().orElse(result.isUp() ? "ok" : "failed"));
     log.info("check '{}' {} {} -> {}: {}", slot.name, slot.options.probes(), from, to, reason);
   }
 
@@ -622,7 +624,7 @@ final class DefaultHealth implements Health {
         this.reason = reason;
         rebuild(EnumSet.of(probe));
       }
-      log.info("{} probe held DOWN: {}", probe.displayName(), reason);
+      log.info("{} probe held DOWN: {}", probe.displayName(), Failures.clean(reason));
     }
 
     @Override

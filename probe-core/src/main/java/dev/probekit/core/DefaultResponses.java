@@ -10,13 +10,14 @@ import java.util.Map;
 final class DefaultResponses {
   private static final Map<Probe, ProbeResponse> UP = new EnumMap<>(Probe.class);
   private static final Map<Probe, ProbeResponse> DOWN = new EnumMap<>(Probe.class);
-  private static final ProbeResponse OVERALL_UP = ProbeResponse.text(200, "ok");
-  private static final ProbeResponse OVERALL_DOWN = ProbeResponse.text(503, "health check failed");
+  private static final ProbeResponse OVERALL_UP = ProbeResponse.text(200, "ok").prerendered();
+  private static final ProbeResponse OVERALL_DOWN =
+      ProbeResponse.text(503, "health check failed").prerendered();
 
   static {
     for (Probe probe : Probe.values()) {
       UP.put(probe, OVERALL_UP);
-      DOWN.put(probe, ProbeResponse.text(503, probe.displayName() + " check failed"));
+      DOWN.put(probe, ProbeResponse.text(503, probe.displayName() + " check failed").prerendered());
     }
   }
 

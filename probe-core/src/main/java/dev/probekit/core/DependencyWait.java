@@ -10,8 +10,9 @@ import java.util.Optional;
  * passes.
  *
  * <p>Built by {@link Waits#tcp(String, int)}, {@link Waits#http(String)}, {@link
- * Waits#jdbc(String, String, String)} and {@link Waits#of(String, java.util.concurrent.Callable)},
- * or implemented directly. Implementations must be thread-safe: attempts run on the waits'
+ * Waits#jdbc(String, String, String)}, {@link Waits#of(String, java.util.concurrent.Callable)} and
+ * {@link #of(String, HealthCheck)} (the dependency is met once a check is UP), or implemented
+ * directly. Implementations must be thread-safe: attempts run on the waits'
  * executor, one at a time per dependency.
  *
  * <pre>{@code
@@ -21,13 +22,35 @@ import java.util.Optional;
 public interface DependencyWait {
 
   /**
+   * A dependency that is met once {@code check} is UP: the same check can decide readiness once the
+   * service runs. A DOWN result's message (or the error behind it) becomes the wait's "last error";
+   * a check that throws fails the attempt with what it threw. The built-in remote checks ({@link
+   * Checks#tcp(String, int)}, {@link Checks#http(java.net.URI)}, {@link Checks#jdbc(String, String,
+   * String)}) run with the wait's attempt timeout and describe what they reach; any other check runs
+   * as it is, interrupted at the attempt timeout, and is described by {@code name}.
+   *
+   * <pre>{@code
+   * HealthCheck db = Checks.jdbc(dataSource);
+   * waits.add(DependencyWait.of("orders-db", db));
+   * health.register("orders-db", db, CheckOptions.of(Probe.READINESS));
+   * }</pre>
+   *
+   * @param name the dependency's name, not blank
+   * @param check UP when the dependency is available
+   */
+  static DependencyWait of(String name, HealthCheck check) {
+    return SimpleDependencyWait.of(name, check);
+  }
+
+  /**
    * The name used in logs, in error messages and in the wait's check ({@code wait-<name>} on
    * {@code /startupz}); unique among the dependencies of one {@link Waits}.
    */
   String name();
 
   /**
-   * What is awaited, for logs and messages, such as {@code "tcp db:5432"}; never holds a secret.
+   * What is awaited, for logs and messages, such as {@code "tcp db:5432"}. It should hold no secret;
+   * whatever it holds is masked all the same before it is logged or shown.
    */
   String description();
 

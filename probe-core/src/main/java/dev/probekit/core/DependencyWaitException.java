@@ -1,11 +1,13 @@
 package dev.probekit.core;
 
+import dev.probekit.core.internal.Secrets;
 import java.util.List;
 
 /**
  * Thrown by {@link Waits#await()} when dependencies were still unavailable at the deadline, or
  * when the waits were aborted because the service started shutting down. The message names every
- * unmet dependency with its attempts and last error; callers usually log it and exit non-zero.
+ * unmet dependency with its attempts and last error, secrets masked; callers usually log it and
+ * exit non-zero.
  */
 public final class DependencyWaitException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -14,7 +16,8 @@ public final class DependencyWaitException extends Exception {
   private final boolean aborted;
 
   DependencyWaitException(String message, List<String> unmet, boolean aborted) {
-    super(message);
+    // Masked here, whoever built it: the message goes to logs and to the caller's error output.
+    super(Secrets.redact(message));
     this.unmet = List.copyOf(unmet);
     this.aborted = aborted;
   }

@@ -43,8 +43,9 @@ public interface DetailsPolicy {
   }
 
   /**
-   * Show details to requests carrying {@code Authorization: Bearer <token>}. The token is compared
-   * in constant time, so its bytes cannot be guessed from response times.
+   * Show details to requests carrying {@code Authorization: Bearer <token>}. The scheme is matched
+   * in any case ({@code bearer}, {@code BEARER}, as RFC 7235 says), followed by one or more spaces;
+   * the token is compared in constant time, so its bytes cannot be guessed from response times.
    *
    * @param token the expected token; not empty
    */
@@ -53,11 +54,19 @@ public interface DetailsPolicy {
     if (token.isEmpty()) {
       throw new IllegalArgumentException("token: empty (expected: non-empty)");
     }
-    byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    byte[] expected = token.getBytes(StandardCharsets.UTF_8);
     return request -> {
       String header = request.header("Authorization");
-      return header != null
-          && MessageDigest.isEqual(expected, header.getBytes(StandardCharsets.UTF_8));
+      if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return false;
+      }
+      int start = 7;
+      while (start < header.length() && header.charAt(start) == ' ') {
+        start++;
+      }
+      // MessageDigest.isEqual takes the same time for any two arrays of the expected length.
+      return MessageDigest.isEqual(
+          expected, header.substring(start).getBytes(StandardCharsets.UTF_8));
     };
   }
 }

@@ -1,6 +1,7 @@
 package dev.probekit.core;
 
 import dev.probekit.core.internal.Durations;
+import dev.probekit.core.internal.Failures;
 import dev.probekit.core.internal.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,7 @@ import java.time.Duration;
  * UP when a GET answers 2xx or 3xx within a timeout. Redirects are not followed (a 3xx means the
  * server is up), and the body is not read. Remote.
  */
-final class HttpCheck implements HealthCheck {
+final class HttpCheck implements DependencyCheck {
   private final URI uri;
   private final Duration timeout;
   /** What messages show: no user-info, query or fragment, which may carry credentials. */
@@ -30,6 +31,20 @@ final class HttpCheck implements HealthCheck {
 
   @Override
   public CheckResult check() throws InterruptedException {
+    long start = System.nanoTime();
+    try {
+      return attempt(timeout);
+    } catch (HttpTimeoutException e) {
+      return CheckResult.down("GET " + display + " timed out after " + Durations.format(timeout))
+          .withDetail("latencyMs", Checks.millisSince(start));
+    } catch (IOException e) {
+      return CheckResult.down("GET " + display + " failed: " + Failures.describe(e))
+          .withDetail("latencyMs", Checks.millisSince(start));
+    }
+  }
+
+  @Override
+  public CheckResult attempt(Duration timeout) throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(uri)
             .timeout(timeout)
@@ -37,30 +52,21 @@ final class HttpCheck implements HealthCheck {
             .GET()
             .build();
     long start = System.nanoTime();
-    try {
-      HttpResponse<InputStream> response =
-          client().send(request, HttpResponse.BodyHandlers.ofInputStream());
-      long latency = Checks.millisSince(start);
-      // Closing without reading drops the connection instead of waiting for a large or slow body.
-      response.body().close();
-      int code = response.statusCode();
-      CheckResult result =
-          code >= 200 && code < 400
-              ? CheckResult.up()
-              : CheckResult.down("GET " + display + " answered HTTP " + code);
-      return result.withDetail("statusCode", code).withDetail("latencyMs", latency);
-    } catch (HttpTimeoutException e) {
-      return CheckResult.down(
-              "GET " + display + " timed out after " + Durations.format(timeout))
-          .withDetail("latencyMs", Checks.millisSince(start));
-    } catch (IOException e) {
-      return CheckResult.down(
-              "GET " + display + " failed: " + Secrets.redact(CheckResult.describe(e)))
-          .withDetail("latencyMs", Checks.millisSince(start));
-    }
+    HttpResponse<InputStream> response =
+        client(timeout).send(request, HttpResponse.BodyHandlers.ofInputStream());
+    long latency = Checks.millisSince(start);
+    // Closing without reading drops the connection instead of waiting for a large or slow body.
+    response.body().close();
+    int code = response.statusCode();
+    CheckResult result =
+        code >= 200 && code < 400
+            ? CheckResult.up()
+            : CheckResult.down("GET " + display + " answered HTTP " + code);
+    return result.withDetail("statusCode", code).withDetail("latencyMs", latency);
   }
 
-  private HttpClient client() {
+  /** The client, built on first use with that run's timeout as its connect timeout. */
+  private HttpClient client(Duration timeout) {
     HttpClient c = client;
     if (c == null) {
       synchronized (this) {
@@ -81,6 +87,12 @@ final class HttpCheck implements HealthCheck {
     return c;
   }
 
+  @Override
+  public String description() {
+    return "GET " + display;
+  }
+
+  /** Scheme, host, port and path: never user-info, query or fragment; masked all the same. */
   static String display(URI uri) {
     StringBuilder sb = new StringBuilder().append(uri.getScheme()).append("://");
     sb.append(uri.getHost());
@@ -89,12 +101,7 @@ final class HttpCheck implements HealthCheck {
     }
     String path = uri.getRawPath();
     sb.append(path == null || path.isEmpty() ? "/" : path);
-    return sb.toString();
-  }
-
-  @Override
-  public boolean isRemote() {
-    return true;
+    return Secrets.redact(sb.toString());
   }
 
   @Override

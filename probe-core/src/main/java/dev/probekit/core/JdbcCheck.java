@@ -1,6 +1,7 @@
 package dev.probekit.core;
 
 import dev.probekit.core.internal.Durations;
+import dev.probekit.core.internal.Failures;
 import dev.probekit.core.internal.Secrets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,7 +12,7 @@ import java.time.Duration;
  * Remote. Messages name the database only by its JDBC subprotocol and mask secrets in driver
  * messages, which often quote the URL.
  */
-final class JdbcCheck implements HealthCheck {
+final class JdbcCheck implements DependencyCheck {
 
   /** Opens a connection: a {@code DataSource} or {@code DriverManager}. */
   @FunctionalInterface
@@ -41,6 +42,12 @@ final class JdbcCheck implements HealthCheck {
 
   @Override
   public CheckResult check() {
+    return attempt(timeout);
+  }
+
+  /** Never throws: a driver's exception text is masked here, where the URL and password are known. */
+  @Override
+  public CheckResult attempt(Duration timeout) {
     long start = System.nanoTime();
     // isValid takes whole seconds, and 0 would mean "no timeout".
     int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));
@@ -56,19 +63,18 @@ final class JdbcCheck implements HealthCheck {
     } catch (SQLException | RuntimeException e) {
       // Not CheckResult.down(e): the exception's own text is shown with details and may hold the
       // URL or password; only the masked text is kept.
-      return CheckResult.down(label + " connection failed: " + redact(CheckResult.describe(e)))
+      String error = Failures.text(e, true);
+      if (url != null && !url.isEmpty()) {
+        error = error.replace(url, label + ":" + Secrets.MASK);
+      }
+      return CheckResult.down(Failures.clean(label + " connection failed: " + error, password))
           .withDetail("latencyMs", Checks.millisSince(start));
     }
   }
 
-  private String redact(String text) {
-    String out = url == null || url.isEmpty() ? text : text.replace(url, label + ":****");
-    return Secrets.redact(out, password);
-  }
-
   @Override
-  public boolean isRemote() {
-    return true;
+  public String description() {
+    return url == null ? label : Secrets.redact(Secrets.jdbcUrl(url), password);
   }
 
   @Override

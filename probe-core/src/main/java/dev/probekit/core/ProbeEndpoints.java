@@ -19,7 +19,9 @@ import java.util.Objects;
  *
  * <p>GET and HEAD only (else 405 with {@code Allow: GET, HEAD}); 200 when UP, 503 when DOWN;
  * plain text {@code ok} / {@code <probe> check failed} by default, one line per check with {@code
- * ?verbose}, JSON with {@code Accept: application/json} or {@code ?format=json}; {@code ?exclude=}
+ * ?verbose}, JSON with {@code Accept: application/json} or {@code ?format=json}, the IETF
+ * health-check format when {@code Accept} prefers {@code application/health+json} (and no {@code
+ * ?format=} says otherwise); {@code ?exclude=}
  * (repeatable) evaluates without the named checks. Reasons are withheld unless the {@link
  * DetailsPolicy} allows them. Bad input gets a 4xx with a short plain-text reason: 400 for
  * malformed percent escapes, 414 for a path or query over {@value #MAX_URI_COMPONENT_LENGTH}
@@ -162,8 +164,12 @@ public final class ProbeEndpoints {
     Probe probe = PROBES[view];
     ProbeSnapshot snapshot = probe == null ? health.overall() : health.snapshot(probe);
     boolean single = path.length() > paths[view].length();
-    boolean json = wantsJson(request.header("Accept"));
-    if (!single && !json && (query == null || query.isEmpty())) {
+    String accept = request.header("Accept");
+    // An explicit ?format= wins over Accept, as it does for JSON.
+    boolean healthJson =
+        HealthJsonRenderer.preferred(accept) && (query == null || !query.contains("format="));
+    boolean json = !healthJson && wantsJson(accept);
+    if (!single && !json && !healthJson && (query == null || query.isEmpty())) {
       // The hot path: a volatile read and a pre-rendered response.
       return snapshot.response(head);
     }
@@ -187,9 +193,15 @@ public final class ProbeEndpoints {
       if (state == null) {
         return CHECK_NOT_FOUND;
       }
-      response = ResponseRenderer.renderCheck(snapshot, state, parsed, details);
+      response =
+          healthJson
+              ? HealthJsonRenderer.renderCheck(snapshot, state, parsed, details)
+              : ResponseRenderer.renderCheck(snapshot, state, parsed, details);
     } else {
-      response = ResponseRenderer.renderProbe(snapshot, parsed, details);
+      response =
+          healthJson
+              ? HealthJsonRenderer.renderProbe(snapshot, parsed, details)
+              : ResponseRenderer.renderProbe(snapshot, parsed, details);
     }
     return response;
   }

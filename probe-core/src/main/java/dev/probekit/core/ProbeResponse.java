@@ -1,5 +1,6 @@
 package dev.probekit.core;
 
+import dev.probekit.core.internal.HttpAnswer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -31,11 +32,18 @@ public final class ProbeResponse {
   /** {@code application/json}. */
   public static final String APPLICATION_JSON = "application/json";
 
+  /** {@code application/health+json}, the IETF health-check response format. */
+  public static final String APPLICATION_HEALTH_JSON = "application/health+json";
+
   private final int status;
   private final String contentType;
   private final List<Map.Entry<String, String>> headers;
   private final byte[] body;
   private final boolean headRequest;
+  /** The bytes the built-in server writes; rendered on first use, or at once by prerendered(). */
+  private volatile HttpAnswer wire;
+  /** The HEAD variant of a prerendered() response, so that it is prerendered too. */
+  private ProbeResponse headVariant;
 
   private ProbeResponse(
       int status,
@@ -73,8 +81,38 @@ public final class ProbeResponse {
 
   /** A 405 plain-text response carrying {@code Allow: GET, HEAD}. */
   static ProbeResponse methodNotAllowed() {
-    return create(
-        405, TEXT_PLAIN, "method not allowed\n".getBytes(StandardCharsets.UTF_8), "GET, HEAD");
+    return methodNotAllowed("GET, HEAD");
+  }
+
+  /** A 405 plain-text response carrying {@code Allow: <allow>}. */
+  static ProbeResponse methodNotAllowed(String allow) {
+    return create(405, TEXT_PLAIN, "method not allowed\n".getBytes(StandardCharsets.UTF_8), allow);
+  }
+
+  /**
+   * This response, with its wire bytes (status line, headers and body, GET and HEAD) rendered now
+   * into direct memory, for responses that are shared and written many times: the built-in server
+   * then answers with a volatile read and one gathering write, no rendering, no copy. Only for
+   * objects published safely (static finals, or through a volatile), as every cached one is.
+   */
+  ProbeResponse prerendered() {
+    ProbeResponse get = new ProbeResponse(status, contentType, headers, body, false);
+    ProbeResponse head = new ProbeResponse(status, contentType, headers, body, true);
+    get.wire = HttpAnswer.of(status, headers, body.length, get.bodyBuffer(), true);
+    head.wire = HttpAnswer.of(status, headers, body.length, head.bodyBuffer(), true);
+    get.headVariant = head;
+    return headRequest ? head : get;
+  }
+
+  /** The bytes the built-in server writes for this response, rendered once. */
+  HttpAnswer wire() {
+    HttpAnswer rendered = wire;
+    if (rendered == null) {
+      // A benign race: two threads may render the same immutable bytes.
+      rendered = HttpAnswer.of(status, headers, body.length, bodyBuffer(), false);
+      wire = rendered;
+    }
+    return rendered;
   }
 
   private static ProbeResponse create(int status, String contentType, byte[] body, String allow) {
@@ -97,7 +135,10 @@ public final class ProbeResponse {
    * {@link #contentLength()} is still the GET body's length.
    */
   public ProbeResponse forHead() {
-    return headRequest ? this : new ProbeResponse(status, contentType, headers, body, true);
+    if (headRequest) {
+      return this;
+    }
+    return headVariant != null ? headVariant : new ProbeResponse(status, contentType, headers, body, true);
   }
 
   /** The HTTP status code. */

@@ -1,35 +1,51 @@
 package dev.probekit.core;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.probekit.core.internal.DaemonThreadFactory;
+import dev.probekit.core.internal.HttpAnswer;
+import dev.probekit.core.internal.NioHttpServer;
+import dev.probekit.core.internal.RequestHead;
+import dev.probekit.core.internal.ServerLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.util.Map;
+import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The built-in probe server: the JDK's {@code com.sun.net.httpserver} serving {@link
- * ProbeEndpoints} on its own port, bind address and threads, so probes answer even when every
- * application thread is busy, and before the application's own server exists.
+ * The built-in probe server: serves {@link ProbeEndpoints} on its own port and bind address, on
+ * one daemon thread of its own ({@value #THREAD_NAME}) driving non-blocking {@code java.nio}
+ * sockets, so probes answer even when every application thread is busy, before the application's
+ * own server exists, and whatever other clients of the port do.
  *
  * <pre>{@code
  * ProbeServer server = ProbeServer.builder(ProbeEndpoints.of(health)).port(8081).start();
  * // ... server.close() frees the port
  * }</pre>
  *
- * <p>No dependency beyond probe-core's. Paths outside the contract answer 404.
+ * <p>No dependency beyond probe-core's. Paths outside the contract answer 404. HTTP/1.0 and 1.1,
+ * keep-alive and pipelining; every answer is pre-rendered bytes, written as they are.
+ *
+ * <p>No client can delay another: a request head (at most 8 KiB, else 431, or 414 for an over-long
+ * request line) must arrive within {@link Builder#headDeadline(Duration)} of its first byte, else
+ * the connection is closed; idle keep-alive connections, and ones whose peer stops reading our
+ * answers, close after {@link Builder#idleTimeout(Duration)}; at most {@link
+ * Builder#maxConnections(int)} connections are open: at the cap a new connection evicts one (one
+ * already closing, else the one idle longest, else the one sending its head longest, else the one
+ * whose peer has not read its answer longest), and is closed only if every connection waits for a
+ * pre-stop answer. Pipelined
+ * requests are answered in order, and nothing more is read from a peer that does not read its
+ * answers. A request that declares a body (Content-Length above 0, any Transfer-Encoding) is
+ * answered with {@code Connection: close} and its body is never read into memory.
+ *
+ * <p>The statuses are the contract's: 200, 400 (malformed request line, header, Host or framing),
+ * 404, 405 with {@code Allow} (for every method but GET and HEAD, unknown ones included: the
+ * resource exists, the method does not apply to it), 413 (a declared body over 64 KiB), 414, 431,
+ * 503, and 505 for an HTTP version other than 1.0 and 1.1. Every error body is one short plain-text
+ * line. {@code Expect: 100-continue} gets no interim answer: the final one comes at once and the
+ * body is not read. An absolute-form target ({@code GET http://host/livez}) is served by its path.
  *
  * <p>With a {@link Lifecycle} ({@link Builder#lifecycle(Lifecycle)}) responses carry {@code
  * Connection: close} while draining and the server closes last, after every shutdown task, so the
@@ -42,64 +58,52 @@ public final class ProbeServer implements AutoCloseable {
   /** Default port: {@value}. */
   public static final int DEFAULT_PORT = 8081;
 
-  /** Default number of threads: {@value}. */
-  public static final int DEFAULT_THREADS = 2;
+  /** Default listen backlog: {@value}. */
+  public static final int DEFAULT_BACKLOG = 64;
 
-  private static final ProbeResponse NOT_FOUND = ProbeResponse.text(404, "not found");
-  private static final ProbeResponse UNAVAILABLE = ProbeResponse.text(503, "probe unavailable");
-  private static final ProbeResponse PRE_STOP_DONE = ProbeResponse.text(200, "pre-stop delay over");
-  private static final ProbeResponse PRE_STOP_FAILED = ProbeResponse.text(503, "pre-stop failed");
+  /** Default time from a request head's first byte to its end: 1 second. */
+  public static final Duration DEFAULT_HEAD_DEADLINE = Duration.ofSeconds(1);
 
-  /** The JDK server's switch for TCP_NODELAY on accepted connections. */
-  static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+  /** Default time an idle keep-alive connection stays open: 10 seconds. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
 
-  static {
-    // The JDK server flushes the response headers and then writes the body as a second small
-    // segment; with Nagle's algorithm on, that segment waits for the client's delayed ACK, and
-    // every probe with a body took ~40 ms instead of ~1. The JDK reads this property once, when
-    // its first HttpServer is created, so it is set here, before ours, unless the user chose.
-    if (System.getProperty(NODELAY_PROPERTY) == null) {
-      System.setProperty(NODELAY_PROPERTY, "true");
-    }
-  }
+  /** Default most connections open at once: {@value}. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 128;
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  /** The name of the server's one thread: {@value}. */
+  public static final String THREAD_NAME = "probekit-probe-server";
+
+  private static final ProbeResponse NOT_FOUND = ProbeResponse.text(404, "not found").prerendered();
+  private static final ProbeResponse UNAVAILABLE =
+      ProbeResponse.text(503, "probe unavailable").prerendered();
+  private static final ProbeResponse PRE_STOP_DONE =
+      ProbeResponse.text(200, "pre-stop delay over").prerendered();
+  private static final ProbeResponse PRE_STOP_FAILED =
+      ProbeResponse.text(503, "pre-stop failed").prerendered();
+  private static final ProbeResponse PRE_STOP_METHOD =
+      ProbeResponse.methodNotAllowed("GET, POST").prerendered();
+
+  private final NioHttpServer server;
   private final ProbeEndpoints endpoints;
-  private final BooleanSupplier closeConnections;
   private final String preStopPath;
   private final Lifecycle preStopLifecycle;
-  private volatile boolean closed;
 
   private ProbeServer(Builder b) throws IOException {
     this.endpoints = b.endpoints;
-    this.closeConnections = b.closeConnections;
     this.preStopPath = b.preStopPath;
     this.preStopLifecycle = b.preStopLifecycle;
     InetSocketAddress address =
         b.bindAddress == null
             ? new InetSocketAddress(b.port)
             : new InetSocketAddress(b.bindAddress, b.port);
-    this.server = HttpServer.create(address, b.backlog);
-    this.executor =
-        new ThreadPoolExecutor(
-            b.threads,
-            b.threads,
-            0,
-            TimeUnit.MILLISECONDS,
-            new LinkedBlockingQueue<>(),
-            new DaemonThreadFactory("probekit-probe-server"));
-    server.setExecutor(executor);
-    server.createContext(
-        "/",
-        exchange -> {
-          if (preStopPath != null && preStopPath.equals(exchange.getRequestURI().getRawPath())) {
-            handlePreStop(exchange);
-          } else {
-            handle(exchange);
-          }
-        });
-    server.start();
+    this.server =
+        NioHttpServer.start(
+            address,
+            b.backlog,
+            new ServerLimits(b.headDeadline, b.idleTimeout, b.maxConnections),
+            b.closeConnections,
+            this::handle,
+            THREAD_NAME);
   }
 
   /**
@@ -113,12 +117,12 @@ public final class ProbeServer implements AutoCloseable {
 
   /** The port actually bound (useful with port 0). */
   public int port() {
-    return server.getAddress().getPort();
+    return server.address().getPort();
   }
 
   /** The address actually bound. */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return server.address();
   }
 
   /** The endpoints served. */
@@ -126,122 +130,86 @@ public final class ProbeServer implements AutoCloseable {
     return endpoints;
   }
 
-  /** Stops at once, closing every connection and freeing the port. Idempotent. */
+  /**
+   * Stops at once, closing every connection, and returns once the port is free. Idempotent.
+   */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
-  private void handle(HttpExchange exchange) {
-    try (exchange) {
-      ProbeResponse response;
-      try {
-        URI uri = exchange.getRequestURI();
-        ExchangeRequest request = new ExchangeRequest(exchange, uri);
-        response = endpoints.matches(uri.getRawPath()) ? endpoints.handle(request) : NOT_FOUND;
-        if ("HEAD".equals(exchange.getRequestMethod())) {
-          response = response.forHead();
-        }
-      } catch (RuntimeException e) {
-        // ProbeEndpoints never throws by contract; if it does, answer a short 503, never a 500
-        // with a stack trace, and leave the cause to the log.
-        log.warn("probe request failed", e);
-        response = UNAVAILABLE;
+  /** Runs on the server's thread: must not block. */
+  private HttpAnswer handle(RequestHead head) {
+    ProbeResponse response;
+    try {
+      String path = head.rawPath();
+      if (preStopPath != null && preStopPath.equals(path)) {
+        return preStop(head);
       }
-      write(exchange, response);
-    } catch (IOException e) {
-      // The client went away mid-response: nothing to answer, nothing to fix.
-      log.debug("probe response not written: {}", e.toString());
+      response = endpoints.matches(path) ? endpoints.handle(new HeadRequest(head)) : NOT_FOUND;
+    } catch (RuntimeException e) {
+      // ProbeEndpoints never throws by contract; if it does, answer a short 503, never a 500
+      // with a stack trace, and leave the cause to the log.
+      log.warn("probe request failed", e);
+      response = UNAVAILABLE;
     }
+    return ("HEAD".equals(head.method()) ? response.forHead() : response).wire();
   }
 
   /**
-   * Starts the lifecycle's pre-stop half and answers 200 once its delay is over. The answer is
-   * written by whichever thread completes the delay, so no server thread is held meanwhile and
-   * probes keep being answered.
+   * Starts the lifecycle's pre-stop half and answers once its delay is over: 200 if it completed
+   * normally, 503 if it failed. The server's thread is not held meanwhile (probes keep being
+   * answered); this connection reads nothing more until then.
    */
-  private void handlePreStop(HttpExchange exchange) {
-    String method = exchange.getRequestMethod();
+  private HttpAnswer preStop(RequestHead head) {
+    String method = head.method();
     if (!"GET".equals(method) && !"POST".equals(method)) {
-      try (exchange) {
-        exchange.getResponseHeaders().set("Allow", "GET, POST");
-        write(exchange, ProbeResponse.text(405, "method not allowed"));
-      } catch (IOException e) {
-        log.debug("pre-stop response not written: {}", e.toString());
-      }
-      return;
+      return ("HEAD".equals(method) ? PRE_STOP_METHOD.forHead() : PRE_STOP_METHOD).wire();
     }
     log.info("pre-stop hook called: starting the graceful shutdown sequence");
-    preStopLifecycle
-        .preStopAsync()
-        .whenComplete(
-            (ignored, error) -> {
-              try (exchange) {
-                if (error != null) {
-                  log.warn("pre-stop failed", error);
-                }
-                write(exchange, error == null ? PRE_STOP_DONE : PRE_STOP_FAILED);
-              } catch (IOException e) {
-                // The kubelet gave up waiting; the sequence goes on regardless.
-                log.debug("pre-stop response not written: {}", e.toString());
-              }
-            });
-  }
-
-  private void write(HttpExchange exchange, ProbeResponse response) throws IOException {
-    Headers headers = exchange.getResponseHeaders();
-    for (Map.Entry<String, String> header : response.headers()) {
-      headers.set(header.getKey(), header.getValue());
-    }
-    if (closeConnections.getAsBoolean()) {
-      headers.set("Connection", "close");
-    }
-    if (response.isHead()) {
-      exchange.sendResponseHeaders(response.status(), -1);
-    } else {
-      exchange.sendResponseHeaders(response.status(), response.contentLength());
-      response.writeBody(exchange.getResponseBody());
-    }
+    return HttpAnswer.later(
+        preStopLifecycle
+            .preStopAsync()
+            .handle(
+                (ignored, error) -> {
+                  if (error != null) {
+                    log.warn("pre-stop failed", error);
+                  }
+                  return (error == null ? PRE_STOP_DONE : PRE_STOP_FAILED).wire();
+                }));
   }
 
   @Override
   public String toString() {
-    return "ProbeServer{" + server.getAddress() + ", " + endpoints + '}';
+    return "ProbeServer{" + server.address() + ", " + endpoints + '}';
   }
 
-  /** A {@link ProbeRequest} view of an exchange. */
-  private static final class ExchangeRequest implements ProbeRequest {
-    private final HttpExchange exchange;
-    private final URI uri;
+  /** A {@link ProbeRequest} view of a request head. */
+  private static final class HeadRequest implements ProbeRequest {
+    private final RequestHead head;
 
-    ExchangeRequest(HttpExchange exchange, URI uri) {
-      this.exchange = exchange;
-      this.uri = uri;
+    HeadRequest(RequestHead head) {
+      this.head = head;
     }
 
     @Override
     public String method() {
-      return exchange.getRequestMethod();
+      return head.method();
     }
 
     @Override
     public String rawPath() {
-      return uri.getRawPath();
+      return head.rawPath();
     }
 
     @Override
     public String rawQuery() {
-      return uri.getRawQuery();
+      return head.rawQuery();
     }
 
     @Override
     public String header(String name) {
-      return exchange.getRequestHeaders().getFirst(name);
+      return head.header(name);
     }
   }
 
@@ -250,8 +218,10 @@ public final class ProbeServer implements AutoCloseable {
     private final ProbeEndpoints endpoints;
     private int port = DEFAULT_PORT;
     private InetAddress bindAddress;
-    private int threads = DEFAULT_THREADS;
-    private int backlog = 64;
+    private int backlog = DEFAULT_BACKLOG;
+    private Duration headDeadline = DEFAULT_HEAD_DEADLINE;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private BooleanSupplier closeConnections = () -> false;
     private Lifecycle lifecycle;
     private String preStopPath;
@@ -276,22 +246,71 @@ public final class ProbeServer implements AutoCloseable {
       return this;
     }
 
-    /** Threads answering probes, separate from the application's; default {@value #DEFAULT_THREADS}. */
-    public Builder threads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
-      }
-      this.threads = threads;
-      return this;
-    }
-
-    /** The listen backlog; default 64. */
+    /** The listen backlog; default {@value #DEFAULT_BACKLOG}. */
     public Builder backlog(int backlog) {
       if (backlog < 1) {
         throw new IllegalArgumentException("backlog: " + backlog + " (expected: >= 1)");
       }
       this.backlog = backlog;
       return this;
+    }
+
+    /**
+     * How long a request head may take from its first byte to its end; a connection that takes
+     * longer is closed, so a client that trickles bytes holds nothing. Default {@link
+     * #DEFAULT_HEAD_DEADLINE}.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder headDeadline(Duration headDeadline) {
+      this.headDeadline = positive("headDeadline", headDeadline);
+      return this;
+    }
+
+    /** {@link #headDeadline(Duration)} in milliseconds. */
+    public Builder headDeadlineMillis(long headDeadlineMillis) {
+      return headDeadline(Duration.ofMillis(headDeadlineMillis));
+    }
+
+    /**
+     * How long an idle keep-alive connection stays open, and how long a peer that does not read
+     * our answer keeps its connection. Default {@link #DEFAULT_IDLE_TIMEOUT}.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = positive("idleTimeout", idleTimeout);
+      return this;
+    }
+
+    /** {@link #idleTimeout(Duration)} in milliseconds. */
+    public Builder idleTimeoutMillis(long idleTimeoutMillis) {
+      return idleTimeout(Duration.ofMillis(idleTimeoutMillis));
+    }
+
+    /**
+     * The most connections open at once; default {@value #DEFAULT_MAX_CONNECTIONS}. At the cap a
+     * new connection makes room by closing, in this order, a connection already closing, the one
+     * idle longest, the one that has been sending its request head longest, or the one whose peer
+     * has not read its answer longest; only if every connection waits for a pre-stop answer is
+     * the new one closed at once. A probe that connects is therefore always served.
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder maxConnections(int maxConnections) {
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
+      }
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    private static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+      }
+      return value;
     }
 
     /**
@@ -322,7 +341,9 @@ public final class ProbeServer implements AutoCloseable {
      * lifecycle.preStop.httpGet}): a GET or POST starts {@code lifecycle}'s sequence and is
      * answered {@code 200} once the pre-stop delay is over, so the SIGTERM that the kubelet sends
      * next continues from {@link DrainPhase#STOP_ACCEPTING} without waiting again. Repeated calls
-     * wait for the same delay. Other methods get {@code 405}.
+     * wait for the same delay; if the pre-stop step fails the answer is {@code 503 pre-stop
+     * failed}. Other methods get {@code 405} with {@code Allow: GET, POST}. The server's thread is
+     * never held while the delay runs.
      *
      * <p>Only on this server, never on the application's port: anyone who can reach it can start
      * a shutdown.

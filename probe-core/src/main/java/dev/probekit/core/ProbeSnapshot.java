@@ -1,5 +1,6 @@
 package dev.probekit.core;
 
+import dev.probekit.core.internal.Failures;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
@@ -124,6 +125,6 @@ public final class ProbeSnapshot {
   @Override
   public String toString() {
     return "ProbeSnapshot{" + name() + "=" + status + ", checks=" + checks.size()
-        + (overrideReason == null ? "" : ", override=" + overrideReason) + '}';
+        + (overrideReason == null ? "" : ", override=" + Failures.clean(overrideReason)) + '}';
   }
 }

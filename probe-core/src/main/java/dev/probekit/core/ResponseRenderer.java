@@ -2,7 +2,12 @@ package dev.probekit.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.probekit.core.ProbeEndpoints.ProbeQuery;
+import dev.probekit.core.internal.Failures;
+import dev.probekit.core.internal.Secrets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +23,8 @@ import java.util.Set;
  */
 final class ResponseRenderer {
   /** Thread-safe and immutable once configured; shared by every request. */
-  private static final JsonFactory JSON = new JsonFactory();
+  /** One factory for every JSON body: escapes every control character (see {@link ControlEscapes}). */
+  static final JsonFactory JSON = new JsonFactory().setCharacterEscapes(new ControlEscapes());
 
   private static final String WITHHELD = "reason withheld";
   private static final int MAX_ECHO = 64;
@@ -49,7 +55,7 @@ final class ResponseRenderer {
       }
     }
     for (String reason : overrideReasons(snapshot)) {
-      body.append("[-]override failed: ").append(details ? oneLine(reason) : WITHHELD).append('\n');
+      body.append("[-]override failed: ").append(details ? shown(reason) : WITHHELD).append('\n');
     }
     if (!unmatched.isEmpty()) {
       body.append("warn: some health checks cannot be excluded: no matches for ");
@@ -147,7 +153,7 @@ final class ResponseRenderer {
         body.append(" pending: no result yet");
         break;
       default:
-        body.append(" failed: ").append(details ? oneLine(reason(check)) : WITHHELD);
+        body.append(" failed: ").append(details ? shown(reason(check)) : WITHHELD);
         break;
     }
     body.append(check.required() ? "\n" : " (optional)\n");
@@ -171,7 +177,8 @@ final class ResponseRenderer {
       g.writeStringField("probe", snapshot.name());
       List<String> overrides = overrideReasons(snapshot);
       if (!overrides.isEmpty()) {
-        g.writeStringField("override", details ? String.join("; ", overrides) : WITHHELD);
+        g.writeStringField(
+            "override", details ? Secrets.redact(String.join("; ", overrides)) : WITHHELD);
       }
       g.writeArrayFieldStart("checks");
       for (CheckState check : checks) {
@@ -208,10 +215,10 @@ final class ResponseRenderer {
     }
     if (details && last != null) {
       if (last.message().isPresent()) {
-        g.writeStringField("message", last.message().get());
+        g.writeStringField("message", Secrets.redact(last.message().get()));
       }
       if (last.error().isPresent()) {
-        g.writeStringField("error", CheckResult.describe(last.error().get()));
+        g.writeStringField("error", Failures.describe(last.error().get()));
       }
       if (last.time().isPresent()) {
         g.writeStringField("time", last.time().get().toString());
@@ -228,7 +235,9 @@ final class ResponseRenderer {
   }
 
   private static void writeValue(JsonGenerator g, String key, Object value) throws IOException {
-    if (value instanceof Boolean) {
+    if (Secrets.isSecretKey(key)) {
+      g.writeStringField(key, Secrets.MASK);
+    } else if (value instanceof Boolean) {
       g.writeBooleanField(key, (Boolean) value);
     } else if (value instanceof Integer || value instanceof Long || value instanceof Short
         || value instanceof Byte) {
@@ -236,13 +245,43 @@ final class ResponseRenderer {
     } else if (value instanceof Number) {
       g.writeNumberField(key, ((Number) value).doubleValue());
     } else {
-      g.writeStringField(key, String.valueOf(value));
+      g.writeStringField(key, Secrets.redact(String.valueOf(value)));
     }
   }
 
-  /** Keeps a reason on one line so it cannot forge further lines of a verbose body. */
-  private static String oneLine(String text) {
-    return text.replace('\r', ' ').replace('\n', ' ');
+  /**
+   * A reason as a verbose body shows it: secrets masked, on one line so it cannot forge further
+   * lines, and with no control character for the terminal of whoever curls it.
+   */
+  private static String shown(String text) {
+    return Failures.oneLine(Secrets.redact(text));
+  }
+
+  /**
+   * JSON escapes beyond jackson's own (which already escapes C0 controls and lone surrogates):
+   * DEL, the C1 controls (NEL included) and U+2028/U+2029, which a terminal or a JavaScript
+   * reader would act on.
+   */
+  private static final class ControlEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private final int[] ascii = CharacterEscapes.standardAsciiEscapesForJSON();
+
+    ControlEscapes() {
+      ascii[0x7f] = CharacterEscapes.ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      if ((ch >= 0x80 && ch <= 0x9f) || ch == 0x2028 || ch == 0x2029) {
+        return new SerializedString(String.format("\\u%04x", ch));
+      }
+      return null;
+    }
   }
 
   /** Echoes client input safely: printable ASCII only, at most 64 characters. */

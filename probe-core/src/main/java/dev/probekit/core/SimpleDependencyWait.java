@@ -29,6 +29,37 @@ final class SimpleDependencyWait implements DependencyWait {
     this.attemptTimeout = attemptTimeout;
   }
 
+  /** A dependency met once {@code check} is UP; see {@link DependencyWait#of(String, HealthCheck)}. */
+  static DependencyWait of(String name, HealthCheck check) {
+    Objects.requireNonNull(check, "check");
+    if (check instanceof DependencyCheck) {
+      DependencyCheck remote = (DependencyCheck) check;
+      return new SimpleDependencyWait(
+          name, remote.description(), timeout -> require(remote.attempt(timeout)), null);
+    }
+    return new SimpleDependencyWait(name, name, timeout -> require(check.check()), null);
+  }
+
+  /** Returns if {@code result} is UP; throws why not otherwise. */
+  private static void require(CheckResult result) throws Unavailable {
+    if (result == null) {
+      throw new Unavailable("check returned null");
+    }
+    if (!result.isUp()) {
+      throw new Unavailable(result.message().orElse("DOWN"));
+    }
+  }
+
+  /** A DOWN result as an attempt's failure; described by the result's message alone. */
+  static final class Unavailable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String message) {
+      // No stack trace: it is never shown, and a dependency that is down fails often.
+      super(message, null, false, false);
+    }
+  }
+
   static DependencyWait copy(DependencyWait wait, String name, Duration attemptTimeout) {
     Objects.requireNonNull(wait, "wait");
     return new SimpleDependencyWait(name, wait.description(), wait::attempt, attemptTimeout);

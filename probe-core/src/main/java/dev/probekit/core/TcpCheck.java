@@ -1,13 +1,14 @@
 package dev.probekit.core;
 
 import dev.probekit.core.internal.Durations;
+import dev.probekit.core.internal.Failures;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 
 /** UP when a TCP connection to a host and port opens within a timeout. Remote. */
-final class TcpCheck implements HealthCheck {
+final class TcpCheck implements DependencyCheck {
   private final String host;
   private final int port;
   private final Duration timeout;
@@ -21,10 +22,8 @@ final class TcpCheck implements HealthCheck {
   @Override
   public CheckResult check() {
     long start = System.nanoTime();
-    try (Socket socket = new Socket()) {
-      // Resolved on every run: a Service's address may change while the process lives.
-      socket.connect(new InetSocketAddress(host, port), Checks.timeoutMillis(timeout));
-      return CheckResult.up().withDetail("latencyMs", Checks.millisSince(start));
+    try {
+      return attempt(timeout);
     } catch (IOException e) {
       return CheckResult.down(
               "cannot connect to "
@@ -34,14 +33,24 @@ final class TcpCheck implements HealthCheck {
                   + " within "
                   + Durations.format(timeout)
                   + ": "
-                  + CheckResult.describe(e))
+                  + Failures.describe(e))
           .withDetail("latencyMs", Checks.millisSince(start));
     }
   }
 
   @Override
-  public boolean isRemote() {
-    return true;
+  public CheckResult attempt(Duration timeout) throws IOException {
+    long start = System.nanoTime();
+    try (Socket socket = new Socket()) {
+      // Resolved on every run: a Service's address may change while the process lives.
+      socket.connect(new InetSocketAddress(host, port), Checks.timeoutMillis(timeout));
+      return CheckResult.up().withDetail("latencyMs", Checks.millisSince(start));
+    }
+  }
+
+  @Override
+  public String description() {
+    return "tcp " + host + ":" + port;
   }
 
   @Override

@@ -1,18 +1,7 @@
 package dev.probekit.core;
 
-import dev.probekit.core.internal.Backoff;
-import dev.probekit.core.internal.DaemonThreadFactory;
-import dev.probekit.core.internal.Durations;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import dev.probekit.core.internal.Secrets;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,24 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Waits at start-up for the dependencies a service needs, instead of crash-looping on them: the
@@ -79,8 +54,6 @@ import org.slf4j.LoggerFactory;
  * on failure, or on {@link #close()}.
  */
 public final class Waits implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Waits.class);
-
   /** Default deadline for all dependencies together: {@value} ms. */
   public static final long DEFAULT_DEADLINE_MILLIS = 60_000;
 
@@ -102,76 +75,10 @@ public final class Waits implements AutoCloseable {
   /** Default interval between progress lines: {@value} ms. */
   public static final long DEFAULT_PROGRESS_INTERVAL_MILLIS = 5_000;
 
-  /** How often a wait's check re-reads its state; a met wait's check is removed at once. */
-  private static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
-
-  private static final int MAX_ERROR_LENGTH = 300;
-
-  private final List<State> states = new ArrayList<>();
-  private final Duration deadline;
-  private final Duration defaultAttemptTimeout;
-  private final Backoff backoff;
-  private final Duration progressInterval;
-  private final boolean continueDegraded;
-  private final Health health;
-  private final Lifecycle lifecycle;
-  private final Ticker ticker;
-  private final RandomGenerator random;
-  private final ScheduledExecutorService scheduler;
-  private final boolean ownsScheduler;
-  private final ExecutorService executor;
-  private final boolean ownsExecutor;
-
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final CompletableFuture<Boolean> outcome = new CompletableFuture<>();
-  private final Object lock = new Object();
-  /** Guarded by {@link #lock}: no attempt starts after this is set. */
-  private boolean stopped;
-  /** Guarded by {@link #lock}: the deadline passed and the unmet dependencies moved to readiness. */
-  private boolean degraded;
-
-  private volatile long startNanos;
-  private volatile ScheduledFuture<?> deadlineTask;
-  private volatile ScheduledFuture<?> progressTask;
+  private final WaitRun run;
 
   private Waits(Builder b) {
-    this.deadline = b.deadline;
-    this.defaultAttemptTimeout = b.attemptTimeout;
-    this.backoff = new Backoff(b.initialBackoff, b.maxBackoff, b.multiplier, b.jitter);
-    this.progressInterval = b.progressInterval;
-    this.continueDegraded = b.continueDegraded;
-    this.health = b.health;
-    this.lifecycle = b.lifecycle;
-    this.ticker = b.ticker;
-    this.random = b.random;
-    if (b.scheduler != null) {
-      this.scheduler = b.scheduler;
-      this.ownsScheduler = false;
-    } else {
-      ScheduledThreadPoolExecutor stpe =
-          new ScheduledThreadPoolExecutor(1, new DaemonThreadFactory("probekit-wait-scheduler"));
-      stpe.setRemoveOnCancelPolicy(true);
-      this.scheduler = stpe;
-      this.ownsScheduler = true;
-    }
-    if (b.executor != null) {
-      this.executor = b.executor;
-      this.ownsExecutor = false;
-    } else {
-      // One attempt per dependency at a time, so this grows to at most one thread per dependency.
-      this.executor =
-          new ThreadPoolExecutor(
-              0,
-              Integer.MAX_VALUE,
-              10,
-              TimeUnit.SECONDS,
-              new SynchronousQueue<>(),
-              new DaemonThreadFactory("probekit-wait"));
-      this.ownsExecutor = true;
-    }
-    for (DependencyWait wait : b.waits) {
-      states.add(new State(wait, wait.attemptTimeout().orElse(defaultAttemptTimeout)));
-    }
+    this.run = new WaitRun(b);
   }
 
   /** A builder with every default and no dependency yet. */
@@ -182,32 +89,20 @@ public final class Waits implements AutoCloseable {
   // ---- the built-in dependencies ----
 
   /**
-   * A TCP dependency: available once a connection to {@code host:port} opens. Named {@code
-   * host:port}.
+   * A TCP dependency: available once a connection to {@code host:port} opens ({@link
+   * Checks#tcp(String, int)}). Named {@code host:port}.
    *
    * @param host a host name or address
    * @param port 1 to 65535
    */
   public static DependencyWait tcp(String host, int port) {
-    Objects.requireNonNull(host, "host");
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
-    }
-    return new SimpleDependencyWait(
-        host + ":" + port,
-        "tcp " + host + ":" + port,
-        timeout -> {
-          try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), timeoutMillis(timeout));
-          }
-        },
-        null);
+    return DependencyWait.of(host + ":" + port, Checks.tcp(host, port));
   }
 
   /**
    * An HTTP dependency: available once a GET of {@code url} answers 2xx or 3xx (redirects are not
-   * followed) within the attempt timeout. Uses {@code java.net.http} over HTTP/1.1. Named after
-   * the URL's host and port.
+   * followed) within the attempt timeout ({@link Checks#http(URI)}). Named after the URL's host and
+   * port; user-info, query and fragment, which may hold credentials, are never shown.
    *
    * @param url an {@code http} or {@code https} URL
    * @throws IllegalArgumentException if the URL is not one
@@ -218,25 +113,23 @@ public final class Waits implements AutoCloseable {
     try {
       uri = URI.create(url);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("url: '" + url + "' (expected: http(s)://host[:port]/path)");
+      uri = null;
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-      throw new IllegalArgumentException("url: '" + url + "' (expected: http(s)://host[:port]/path)");
+      throw new IllegalArgumentException(
+          "url: '" + Secrets.redact(url) + "' (expected: http(s)://host[:port]/path)");
     }
     int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-    // The description leaves out user info and query, which may hold credentials.
-    String shown = scheme + "://" + uri.getHost() + ":" + port + (uri.getRawPath() == null ? "" : uri.getRawPath());
-    HttpAttempt attempt = new HttpAttempt(uri);
-    return new SimpleDependencyWait(uri.getHost() + ":" + port, "GET " + shown, attempt::run, null);
+    return DependencyWait.of(uri.getHost() + ":" + port, Checks.http(uri));
   }
 
   /**
-   * A JDBC dependency: available once {@link DriverManager#getConnection(String, String, String)}
-   * returns a connection that {@link Connection#isValid(int) is valid}. The driver is the
-   * application's; DriverManager finds it on the class path. Named after the URL's subprotocol,
-   * such as {@code postgresql}. The password never appears in logs or messages, nor does anything
-   * after the URL's {@code ?} or {@code ;}.
+   * A JDBC dependency: available once {@link java.sql.DriverManager} opens a connection that
+   * {@link java.sql.Connection#isValid(int) is valid} ({@link Checks#jdbc(String, String,
+   * String)}). The driver is the application's; DriverManager finds it on the class path. Named
+   * after the URL's subprotocol, such as {@code postgresql}; described by the URL up to its first
+   * {@code ?} or {@code ;}, with any credentials masked.
    *
    * @param url a JDBC URL
    * @param user the user, or {@code null}
@@ -247,28 +140,9 @@ public final class Waits implements AutoCloseable {
     if (!url.startsWith("jdbc:")) {
       throw new IllegalArgumentException("url: expected a JDBC URL starting with 'jdbc:'");
     }
-    int end = url.length();
-    for (char c : new char[] {'?', ';'}) {
-      int i = url.indexOf(c);
-      if (i >= 0 && i < end) {
-        end = i;
-      }
-    }
-    String shown = url.substring(0, end);
-    String rest = url.substring("jdbc:".length());
-    String name = rest.contains(":") ? rest.substring(0, rest.indexOf(':')) : "jdbc";
-    return new SimpleDependencyWait(
-        name.isEmpty() ? "jdbc" : name,
-        shown,
-        timeout -> {
-          int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
-          try (Connection connection = DriverManager.getConnection(url, user, password)) {
-            if (!connection.isValid(seconds)) {
-              throw new SQLException("connection is not valid");
-            }
-          }
-        },
-        null);
+    String prefix = Secrets.jdbcPrefix(url);
+    String name = prefix.length() > "jdbc:".length() ? prefix.substring("jdbc:".length()) : "jdbc";
+    return DependencyWait.of(name, Checks.jdbc(url, user, password));
   }
 
   /**
@@ -281,15 +155,14 @@ public final class Waits implements AutoCloseable {
    */
   public static DependencyWait of(String name, Callable<?> attempt) {
     Objects.requireNonNull(attempt, "attempt");
-    return new SimpleDependencyWait(
+    return DependencyWait.of(
         name,
-        name,
-        timeout -> {
+        () -> {
           if (Boolean.FALSE.equals(attempt.call())) {
             throw new IllegalStateException("not available yet");
           }
-        },
-        null);
+          return CheckResult.up();
+        });
   }
 
   // ---- running ----
@@ -305,36 +178,12 @@ public final class Waits implements AutoCloseable {
    * @throws InterruptedException if interrupted; the waits are then stopped
    */
   public boolean await() throws DependencyWaitException, InterruptedException {
-    if (started.compareAndSet(false, true)) {
-      start();
-    }
-    try {
-      return outcome.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof DependencyWaitException) {
-        DependencyWaitException cause = (DependencyWaitException) e.getCause();
-        // A fresh exception, so the stack trace shows this caller; same message and facts.
-        DependencyWaitException thrown =
-            new DependencyWaitException(cause.getMessage(), cause.unmet(), cause.aborted());
-        thrown.initCause(cause);
-        throw thrown;
-      }
-      throw new IllegalStateException("dependency waits failed", e.getCause());
-    } catch (InterruptedException e) {
-      stop("interrupted");
-      throw e;
-    }
+    return run.await();
   }
 
   /** The names of the dependencies not (yet) available, in the order they were added. */
   public List<String> unmet() {
-    List<String> names = new ArrayList<>();
-    for (State state : states) {
-      if (!state.met) {
-        names.add(state.wait.name());
-      }
-    }
-    return names;
+    return run.unmet();
   }
 
   /**
@@ -344,468 +193,31 @@ public final class Waits implements AutoCloseable {
    */
   @Override
   public void close() {
-    stop("closed");
-    if (health != null) {
-      for (State state : states) {
-        health.unregister(state.checkName);
-      }
-    }
-  }
-
-  private void start() {
-    startNanos = ticker.read();
-    if (lifecycle != null) {
-      lifecycle.addListener(
-          (phase, took) -> {
-            if (phase == DrainPhase.ANNOUNCE) {
-              abort();
-            }
-          });
-      if (lifecycle.isDraining()) {
-        abort();
-        return;
-      }
-    }
-    if (states.isEmpty()) {
-      finish(true);
-      return;
-    }
-    StringJoiner what = new StringJoiner(", ");
-    for (State state : states) {
-      what.add(state.toString());
-    }
-    log.info(
-        "waiting for {} dependenc{}: {}; deadline {}",
-        states.size(),
-        states.size() == 1 ? "y" : "ies",
-        what,
-        Durations.format(deadline));
-    if (health != null) {
-      for (State state : states) {
-        health.register(
-            state.checkName,
-            state::check,
-            CheckOptions.builder(Probe.STARTUP, Probe.READINESS)
-                .interval(CHECK_INTERVAL)
-                .timeout(Duration.ofSeconds(1))
-                .build());
-      }
-    }
-    try {
-      deadlineTask =
-          scheduler.schedule(this::onDeadline, deadline.toNanos(), TimeUnit.NANOSECONDS);
-      progressTask =
-          scheduler.scheduleAtFixedRate(
-              this::logProgress,
-              progressInterval.toNanos(),
-              progressInterval.toNanos(),
-              TimeUnit.NANOSECONDS);
-      for (State state : states) {
-        scheduleAttempt(state, 0);
-      }
-    } catch (RejectedExecutionException e) {
-      fail(new DependencyWaitException("dependency waits could not start: scheduler rejected them", unmet(), true));
-    }
-  }
-
-  private void scheduleAttempt(State state, long delayNanos) {
-    synchronized (lock) {
-      if (stopped || state.met) {
-        return;
-      }
-      try {
-        state.next = scheduler.schedule(() -> startAttempt(state), delayNanos, TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        log.warn("cannot schedule the next attempt for {}: scheduler rejected it", state);
-      }
-    }
-  }
-
-  private void startAttempt(State state) {
-    synchronized (lock) {
-      if (stopped || state.met) {
-        return;
-      }
-    }
-    if (!state.running.compareAndSet(false, true)) {
-      // The previous attempt timed out and its code has not returned: never pile up threads on
-      // a hung dependency. Try again after the capped delay.
-      scheduleAttempt(state, backoff.delay(Integer.MAX_VALUE, random.nextDouble()).toNanos());
-      return;
-    }
-    long id;
-    synchronized (state) {
-      id = ++state.attemptId;
-      state.attempts++;
-    }
-    Duration timeout = state.attemptTimeout;
-    try {
-      Future<?> running =
-          executor.submit(
-              () -> {
-                Throwable error = null;
-                try {
-                  state.wait.attempt(timeout);
-                } catch (Throwable t) {
-                  error = t;
-                } finally {
-                  // A timed-out attempt was interrupted; the pooled thread must not carry it on.
-                  Thread.interrupted();
-                  state.running.set(false);
-                }
-                settle(state, id, error);
-              });
-      // A little after the attempt's own timeout, so that attempts which honour it (sockets, the
-      // HTTP client) report their own error; this catches the ones that do not.
-      long guardNanos = timeout.toNanos() + Math.max(TimeUnit.MILLISECONDS.toNanos(20), timeout.toNanos() / 10);
-      scheduler.schedule(
-          () -> {
-            if (settle(state, id, new TimeoutException("no answer within " + Durations.format(timeout)))) {
-              running.cancel(true);
-            }
-          },
-          guardNanos,
-          TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      state.running.set(false);
-      settle(state, id, e);
-    }
-  }
-
-  /**
-   * Applies the outcome of attempt {@code id}: the first of its completion and its timeout wins.
-   *
-   * @return whether this call settled the attempt
-   */
-  private boolean settle(State state, long id, Throwable error) {
-    synchronized (state) {
-      if (id != state.attemptId || state.settledId == id) {
-        return false;
-      }
-      state.settledId = id;
-    }
-    if (error == null) {
-      onMet(state);
-    } else {
-      state.lastError = describe(error);
-      int failures = ++state.failures;
-      log.debug("{}: attempt {} failed: {}", state, state.attempts, state.lastError);
-      scheduleAttempt(state, backoff.delay(failures, random.nextDouble()).toNanos());
-    }
-    return true;
-  }
-
-  private void onMet(State state) {
-    state.met = true;
-    boolean all;
-    boolean wasDegraded;
-    synchronized (lock) {
-      all = states.stream().allMatch(s -> s.met);
-      wasDegraded = degraded;
-    }
-    log.info(
-        "{} is available after {} attempt{} in {}",
-        state,
-        state.attempts,
-        state.attempts == 1 ? "" : "s",
-        human(elapsed()));
-    if (health != null) {
-      health.unregister(state.checkName);
-    }
-    if (all) {
-      if (wasDegraded) {
-        log.info("every dependency is now available: readiness no longer held down by a wait");
-      } else {
-        log.info(
-            "{} available in {}",
-            states.size() == 1 ? "the dependency is" : "all " + states.size() + " dependencies are",
-            human(elapsed()));
-      }
-      finish(true);
-    }
-  }
-
-  private void onDeadline() {
-    List<String> unmet = unmet();
-    if (unmet.isEmpty()) {
-      return;
-    }
-    String message =
-        "gave up waiting for "
-            + (unmet.size() == states.size() ? "" : unmet.size() + " of ")
-            + states.size()
-            + " dependenc"
-            + (states.size() == 1 ? "y" : "ies")
-            + " after "
-            + Durations.format(deadline)
-            + ": "
-            + describeUnmet();
-    if (continueDegraded) {
-      synchronized (lock) {
-        degraded = true;
-      }
-      log.warn("{}; starting degraded: readiness stays DOWN until they are available", message);
-      if (health != null) {
-        for (State state : states) {
-          if (!state.met && health.unregister(state.checkName)) {
-            health.register(
-                state.checkName,
-                state::check,
-                CheckOptions.builder(Probe.READINESS).interval(CHECK_INTERVAL).timeout(Duration.ofSeconds(1)).build());
-            if (state.met) {
-              // Met between the two calls: its unregister may have run before our register.
-              health.unregister(state.checkName);
-            }
-          }
-        }
-      }
-      cancel(progressTask);
-      outcome.complete(false);
-    } else {
-      fail(new DependencyWaitException(message, unmet, false));
-    }
-  }
-
-  private void abort() {
-    if (outcome.isDone() && !isDegraded()) {
-      return;
-    }
-    List<String> unmet = unmet();
-    String message =
-        "dependency waits aborted: the service is shutting down"
-            + (unmet.isEmpty() ? "" : "; still unavailable: " + describeUnmet());
-    log.info("{}", message);
-    fail(new DependencyWaitException(message, unmet, true));
-  }
-
-  private void stop(String why) {
-    if (!outcome.isDone()) {
-      List<String> unmet = unmet();
-      fail(
-          new DependencyWaitException(
-              "dependency waits " + why + (unmet.isEmpty() ? "" : "; still unavailable: " + describeUnmet()),
-              unmet,
-              true));
-    } else {
-      shutdown();
-    }
-  }
-
-  private void fail(DependencyWaitException e) {
-    outcome.completeExceptionally(e);
-    shutdown();
-  }
-
-  private void finish(boolean allMet) {
-    outcome.complete(allMet);
-    shutdown();
-  }
-
-  private boolean isDegraded() {
-    synchronized (lock) {
-      return degraded;
-    }
-  }
-
-  /** Stops every timer and retry; attempts still running are interrupted. */
-  private void shutdown() {
-    synchronized (lock) {
-      stopped = true;
-    }
-    cancel(deadlineTask);
-    cancel(progressTask);
-    for (State state : states) {
-      cancel(state.next);
-    }
-    if (ownsScheduler) {
-      scheduler.shutdownNow();
-    }
-    if (ownsExecutor) {
-      executor.shutdownNow();
-    }
-  }
-
-  private static void cancel(Future<?> future) {
-    if (future != null) {
-      future.cancel(false);
-    }
-  }
-
-  private void logProgress() {
-    Duration elapsed = elapsed();
-    Duration left = deadline.minus(elapsed);
-    for (State state : states) {
-      if (!state.met) {
-        log.info(
-            "still waiting for {}: attempt {}, {} elapsed, {} left, last error: {}",
-            state,
-            state.attempts,
-            human(elapsed),
-            human(left.isNegative() ? Duration.ZERO : left),
-            state.lastError == null ? "none yet" : state.lastError);
-      }
-    }
-  }
-
-  private String describeUnmet() {
-    StringJoiner joiner = new StringJoiner("; ");
-    for (State state : states) {
-      if (!state.met) {
-        joiner.add(
-            state
-                + ": "
-                + state.attempts
-                + " attempt"
-                + (state.attempts == 1 ? "" : "s")
-                + ", last error: "
-                + (state.lastError == null ? "none yet" : state.lastError));
-      }
-    }
-    return joiner.toString();
-  }
-
-  private Duration elapsed() {
-    return Duration.ofNanos(Math.max(0, ticker.read() - startNanos));
-  }
-
-  /** {@code ConnectException: Connection refused}, on one line and short. */
-  static String describe(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof ExecutionException) && e.getCause() != null) {
-      e = e.getCause();
-    }
-    String text =
-        e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
-    text = text.replace('\r', ' ').replace('\n', ' ');
-    return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) + "..." : text;
-  }
-
-  /** {@code 850ms}, {@code 12.3s}: readable in a progress line, unlike nanosecond precision. */
-  static String human(Duration d) {
-    long millis = d.toMillis();
-    if (millis < 1000) {
-      return millis + "ms";
-    }
-    return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
-  }
-
-  private static int timeoutMillis(Duration timeout) {
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+    run.close();
   }
 
   @Override
   public String toString() {
-    return "Waits{" + states + ", deadline=" + Durations.format(deadline) + '}';
-  }
-
-  /** What one dependency's wait has seen so far. */
-  private final class State {
-    final DependencyWait wait;
-    final Duration attemptTimeout;
-    final String checkName;
-    final AtomicBoolean running = new AtomicBoolean();
-    volatile int attempts;
-    volatile int failures;
-    volatile String lastError;
-    volatile boolean met;
-    volatile ScheduledFuture<?> next;
-    /** Guarded by this state. */
-    long attemptId;
-    /** Guarded by this state. */
-    long settledId;
-
-    State(DependencyWait wait, Duration attemptTimeout) {
-      this.wait = wait;
-      this.attemptTimeout = attemptTimeout;
-      this.checkName = checkName(wait.name());
-    }
-
-    /** The wait's check: DOWN with its progress until met. */
-    CheckResult check() {
-      if (met) {
-        return CheckResult.up("available after " + attempts + " attempt(s)");
-      }
-      Duration left = deadline.minus(elapsed());
-      String message =
-          "waiting for "
-              + wait.description()
-              + ": "
-              + (attempts == 0 ? "first attempt under way" : "attempt " + attempts)
-              + ", "
-              + human(elapsed())
-              + " elapsed, "
-              + (left.isNegative() ? "deadline passed" : human(left) + " left")
-              + ", last error: "
-              + (lastError == null ? "none yet" : lastError);
-      CheckResult result = CheckResult.down(message).withDetail("attempts", attempts);
-      return lastError == null ? result : result.withDetail("lastError", lastError);
-    }
-
-    @Override
-    public String toString() {
-      return wait.name().equals(wait.description())
-          ? wait.name()
-          : wait.name() + " (" + wait.description() + ")";
-    }
-  }
-
-  /** {@code wait-} and the name with anything a check name cannot hold replaced by {@code -}. */
-  static String checkName(String name) {
-    String cleaned = "wait-" + name.replaceAll("[^A-Za-z0-9._-]", "-");
-    return cleaned.length() > 64 ? cleaned.substring(0, 64) : cleaned;
-  }
-
-  /** One HTTP attempt, on a client built once, on first use. */
-  private static final class HttpAttempt {
-    private final URI uri;
-    private volatile HttpClient client;
-
-    HttpAttempt(URI uri) {
-      this.uri = uri;
-    }
-
-    void run(Duration timeout) throws IOException, InterruptedException {
-      HttpClient c = client;
-      if (c == null) {
-        synchronized (this) {
-          if (client == null) {
-            client =
-                HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(timeout)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .build();
-          }
-          c = client;
-        }
-      }
-      HttpRequest request =
-          HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", "probekit-wait").GET().build();
-      HttpResponse<Void> response = c.send(request, HttpResponse.BodyHandlers.discarding());
-      int status = response.statusCode();
-      if (status < 200 || status >= 400) {
-        throw new IOException("HTTP " + status);
-      }
-    }
+    return run.toString();
   }
 
   /** Builds {@link Waits}. Each setter checks its argument at once. */
   public static final class Builder {
-    private final List<DependencyWait> waits = new ArrayList<>();
-    private Duration deadline = Duration.ofMillis(DEFAULT_DEADLINE_MILLIS);
-    private Duration attemptTimeout = Duration.ofMillis(DEFAULT_ATTEMPT_TIMEOUT_MILLIS);
-    private Duration initialBackoff = Duration.ofMillis(DEFAULT_INITIAL_BACKOFF_MILLIS);
-    private Duration maxBackoff = Duration.ofMillis(DEFAULT_MAX_BACKOFF_MILLIS);
-    private double multiplier = DEFAULT_MULTIPLIER;
-    private double jitter = DEFAULT_JITTER;
-    private Duration progressInterval = Duration.ofMillis(DEFAULT_PROGRESS_INTERVAL_MILLIS);
-    private boolean continueDegraded;
-    private Health health;
-    private Lifecycle lifecycle;
-    private Ticker ticker = Ticker.system();
-    private RandomGenerator random;
-    private ScheduledExecutorService scheduler;
-    private ExecutorService executor;
+    final List<DependencyWait> waits = new ArrayList<>();
+    Duration deadline = Duration.ofMillis(DEFAULT_DEADLINE_MILLIS);
+    Duration attemptTimeout = Duration.ofMillis(DEFAULT_ATTEMPT_TIMEOUT_MILLIS);
+    Duration initialBackoff = Duration.ofMillis(DEFAULT_INITIAL_BACKOFF_MILLIS);
+    Duration maxBackoff = Duration.ofMillis(DEFAULT_MAX_BACKOFF_MILLIS);
+    double multiplier = DEFAULT_MULTIPLIER;
+    double jitter = DEFAULT_JITTER;
+    Duration progressInterval = Duration.ofMillis(DEFAULT_PROGRESS_INTERVAL_MILLIS);
+    boolean continueDegraded;
+    Health health;
+    Lifecycle lifecycle;
+    Ticker ticker = Ticker.system();
+    RandomGenerator random;
+    ScheduledExecutorService scheduler;
+    ExecutorService executor;
 
     Builder() {}
 
@@ -962,7 +374,7 @@ public final class Waits implements AutoCloseable {
       }
       Set<String> names = new HashSet<>();
       for (DependencyWait wait : waits) {
-        if (!names.add(checkName(wait.name()))) {
+        if (!names.add(WaitRun.checkName(wait.name()))) {
           throw new IllegalArgumentException(
               "wait name: '" + wait.name() + "' (expected: unique; use named(...))");
         }

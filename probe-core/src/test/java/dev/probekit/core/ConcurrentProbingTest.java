@@ -51,7 +51,7 @@ class ConcurrentProbingTest {
         "optional", () -> CheckResult.down("never matters"), CheckOptions.builder(Probe.READINESS).required(false).build());
     ProbeEndpoints endpoints = ProbeEndpoints.of(health);
     ProbeServer server =
-        ProbeServer.builder(endpoints).port(0).bindAddress(InetAddress.getLoopbackAddress()).threads(3).start();
+        ProbeServer.builder(endpoints).port(0).bindAddress(InetAddress.getLoopbackAddress()).start();
     fixture.onCleanup(server::close);
     URI base = URI.create("http://127.0.0.1:" + server.port());
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -44,7 +44,7 @@ class ProbeServerLifecycleTest {
   void preStopHookAnswersWhenTheDelayIsOverWhileProbesKeepAnswering() throws Exception {
     Lifecycle lifecycle = Lifecycle.builder(health).preStopDelayMillis(1_000).build();
     // One thread: the hook must not hold it for the delay, or /livez could not answer meanwhile.
-    server = ProbeServer.builder(ProbeEndpoints.of(health)).port(0).threads(1).preStop("/prestop", lifecycle).start();
+    server = ProbeServer.builder(ProbeEndpoints.of(health)).port(0).preStop("/prestop", lifecycle).start();
 
     long start = System.nanoTime();
     CompletableFuture<HttpResponse<String>> hook =
@@ -159,5 +159,127 @@ class ProbeServerLifecycleTest {
     assertThat(livezDuringTask.get()).isEqualTo(200);
     assertThat(summary.failedTasks()).isEmpty();
     assertThatThrownBy(() -> send("GET", "/livez")).isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void preStopHookAnswers503WhenThePreStopStepFails() throws Exception {
+    Lifecycle real = Lifecycle.builder(health).preStopDelay(Duration.ZERO).build();
+    CompletableFuture<Void> step = new CompletableFuture<>();
+    Lifecycle failing = new FailingPreStop(real, step);
+    server = ProbeServer.builder(ProbeEndpoints.of(health)).port(0).preStop("/prestop", failing).start();
+
+    CompletableFuture<HttpResponse<String>> hook =
+        client.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/prestop")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    // While the step runs the server's one thread answers probes.
+    assertThat(send("GET", "/livez").statusCode()).isEqualTo(200);
+    assertThat(hook).isNotDone();
+    step.completeExceptionally(new IllegalStateException("listener failed with password=secret"));
+
+    HttpResponse<String> answer = hook.get(5, TimeUnit.SECONDS);
+    assertThat(answer.statusCode()).isEqualTo(503);
+    assertThat(answer.body()).isEqualTo("pre-stop failed");
+    assertThat(send("GET", "/livez").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void preStopHookAnswersHeadWith405LikeEveryOtherMethodButGetAndPost() throws Exception {
+    Lifecycle lifecycle = Lifecycle.builder(health).build();
+    server = ProbeServer.builder(ProbeEndpoints.of(health)).port(0).preStop("/prestop", lifecycle).start();
+
+    HttpResponse<String> head = send("HEAD", "/prestop");
+    assertThat(head.statusCode()).isEqualTo(405);
+    assertThat(head.headers().firstValue("Allow")).contains("GET, POST");
+    assertThat(lifecycle.isDraining()).isFalse();
+  }
+
+  /**
+   * A real lifecycle whose pre-stop step fails as the test says: DefaultLifecycle's own step cannot
+   * fail yet (issue 15 changes that), and the server must already answer 503 when it does.
+   */
+  private static final class FailingPreStop implements Lifecycle {
+    private final Lifecycle delegate;
+    private final CompletableFuture<Void> step;
+
+    FailingPreStop(Lifecycle delegate, CompletableFuture<Void> step) {
+      this.delegate = delegate;
+      this.step = step;
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> preStopAsync() {
+      return step.minimalCompletionStage();
+    }
+
+    @Override
+    public InflightTracker inflight() {
+      return delegate.inflight();
+    }
+
+    @Override
+    public Duration preStopDelay() {
+      return delegate.preStopDelay();
+    }
+
+    @Override
+    public Duration drainTimeout() {
+      return delegate.drainTimeout();
+    }
+
+    @Override
+    public Duration gracePeriod() {
+      return delegate.gracePeriod();
+    }
+
+    @Override
+    public boolean isDraining() {
+      return delegate.isDraining();
+    }
+
+    @Override
+    public java.util.Optional<DrainPhase> lastCompletedPhase() {
+      return delegate.lastCompletedPhase();
+    }
+
+    @Override
+    public void onStopAccepting(String name, Runnable action) {
+      delegate.onStopAccepting(name, action);
+    }
+
+    @Override
+    public void addShutdownTask(String name, Duration timeout, ShutdownTask task) {
+      delegate.addShutdownTask(name, timeout, task);
+    }
+
+    @Override
+    public void closeLast(String name, AutoCloseable resource) {
+      delegate.closeLast(name, resource);
+    }
+
+    @Override
+    public void addListener(LifecycleListener listener) {
+      delegate.addListener(listener);
+    }
+
+    @Override
+    public void installSignalHandler() {
+      delegate.installSignalHandler();
+    }
+
+    @Override
+    public void preStop() {
+      delegate.preStop();
+    }
+
+    @Override
+    public ShutdownSummary shutdown() {
+      return delegate.shutdown();
+    }
+
+    @Override
+    public java.util.Optional<ShutdownSummary> summary() {
+      return delegate.summary();
+    }
   }
 }

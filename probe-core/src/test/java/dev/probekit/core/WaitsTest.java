@@ -90,6 +90,19 @@ class WaitsTest {
     WireMockServer server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     server.start();
     closeables.add(server::stop);
+    // A fresh WireMock's first answer can take seconds on a loaded machine (class loading, Jetty
+    // warming up): longer than an attempt's timeout. Not on the path the tests count.
+    try {
+      HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/warm-up")).build(),
+              HttpResponse.BodyHandlers.discarding());
+    } catch (IOException e) {
+      throw new IllegalStateException("WireMock did not answer", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while warming WireMock up", e);
+    }
     return server;
   }
 
@@ -129,6 +142,8 @@ class WaitsTest {
     Waits waits =
         Waits.builder()
             .add(Waits.http("http://127.0.0.1:" + server.port() + "/ready").named("auth"))
+            // Counted requests: an attempt slowed past 2 s by a loaded machine would be retried.
+            .attemptTimeout(Duration.ofSeconds(10))
             .initialBackoff(Duration.ofMillis(20))
             .deadline(Duration.ofSeconds(10))
             .build();
@@ -143,7 +158,11 @@ class WaitsTest {
     WireMockServer server = wireMock();
     server.stubFor(get("/ready").willReturn(aResponse().withStatus(302).withHeader("Location", "/elsewhere")));
     Waits waits =
-        Waits.builder().add(Waits.http("http://127.0.0.1:" + server.port() + "/ready")).build();
+        Waits.builder()
+            .add(Waits.http("http://127.0.0.1:" + server.port() + "/ready"))
+            // Counted requests: a first attempt slowed past 2 s by a loaded machine would be retried.
+            .attemptTimeout(Duration.ofSeconds(10))
+            .build();
     closeables.add(waits);
 
     assertThat(waits.await()).isTrue();

@@ -197,8 +197,7 @@ public class ProbekitAutoConfiguration {
         ProbeEndpoints endpoints, ProbekitProperties properties, ObjectProvider<Lifecycle> lifecycle)
         throws UnknownHostException {
       ProbekitProperties.Server s = properties.getServer();
-      ProbeServer.Builder b =
-          ProbeServer.builder(endpoints).port(s.getPort()).threads(s.getThreads());
+      ProbeServer.Builder b = ProbeServer.builder(endpoints).port(s.getPort());
       if (s.getAddress() != null && !s.getAddress().isEmpty()) {
         b.bindAddress(InetAddress.getByName(s.getAddress()));
       }

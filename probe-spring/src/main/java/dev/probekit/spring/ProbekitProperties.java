@@ -193,9 +193,6 @@ public class ProbekitProperties {
     /** Address the built-in probe server binds to; unset: every interface. */
     private String address;
 
-    /** Threads of the built-in probe server. */
-    private int threads = dev.probekit.core.ProbeServer.DEFAULT_THREADS;
-
     public Integer getPort() {
       return port;
     }
@@ -213,17 +210,6 @@ public class ProbekitProperties {
 
     public void setAddress(String address) {
       this.address = address;
-    }
-
-    public int getThreads() {
-      return threads;
-    }
-
-    public void setThreads(int threads) {
-      if (threads < 1) {
-        throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
-      }
-      this.threads = threads;
     }
   }
 

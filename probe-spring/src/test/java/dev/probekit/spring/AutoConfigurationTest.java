@@ -171,7 +171,6 @@ class AutoConfigurationTest {
             "probekit.shutdown.pre-stop-delay=3s",
             "probekit.shutdown.drain-timeout=1m",
             "probekit.shutdown.grace-period=90s",
-            "probekit.server.threads=3",
             "probekit.checks.db.probes=readiness,startup",
             "probekit.checks.db.failure-threshold=3",
             "probekit.actuator.adopt.readiness=ping,db")
@@ -184,7 +183,6 @@ class AutoConfigurationTest {
               assertThat(p.getShutdown().getPreStopDelay()).isEqualTo(Duration.ofSeconds(3));
               assertThat(p.getShutdown().getDrainTimeout()).isEqualTo(Duration.ofMinutes(1));
               assertThat(p.getShutdown().getGracePeriod()).isEqualTo(Duration.ofSeconds(90));
-              assertThat(p.getServer().getThreads()).isEqualTo(3);
               assertThat(p.getChecks().get("db").getProbes())
                   .containsExactlyInAnyOrder(Probe.READINESS, Probe.STARTUP);
               assertThat(p.getChecks().get("db").getFailureThreshold()).isEqualTo(3);

@@ -73,7 +73,7 @@ class MetadataTest {
         wrong.add(name + " (metadata: " + stated + ", code: " + value + ")");
       }
     }
-    assertThat(checked).isGreaterThanOrEqualTo(14);
+    assertThat(checked).isGreaterThanOrEqualTo(13);
     assertThat(missing).as("properties without defaultValue").isEmpty();
     assertThat(wrong).as("defaultValue differs from the code").isEmpty();
   }

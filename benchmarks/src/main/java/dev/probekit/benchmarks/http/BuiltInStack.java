@@ -8,6 +8,9 @@ import dev.probekit.core.Health;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeServer;
+import dev.probekit.core.internal.HttpAnswer;
+import dev.probekit.core.internal.NioHttpServer;
+import dev.probekit.core.internal.ServerLimits;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -22,27 +25,51 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The built-in {@link ProbeServer} (JDK {@code com.sun.net.httpserver}, its default 2 threads),
- * against a JDK {@code HttpServer} built the same way (same backlog, same 2-thread pool) that
- * answers a constant {@code ok} with the same headers.
+ * The built-in {@link ProbeServer} (its own {@code java.nio} loop on one thread), against the same
+ * loop ({@link NioHttpServer}, same limits and backlog) answering a constant {@code ok} with the
+ * same headers from pre-rendered bytes: the physical limit of that loop. The JDK httpserver
+ * helpers below serve the overload scenario's application and the {@link JdkHttpServerStack}
+ * baseline.
  */
-final class BuiltInStack implements Stack {
+final class BuiltInStack implements Stack, ServerCpu {
   private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
 
   private final Health health;
   private final ProbeServer probeServer;
-  private final HttpServer okServer;
-  private final ExecutorService okExecutor;
+  private final NioHttpServer okServer;
 
   BuiltInStack() {
+    this(true);
+  }
+
+  /** @param okTwin whether to start the constant-{@code ok} loop (not when counting threads) */
+  BuiltInStack(boolean okTwin) {
     health = readyHealth();
     probeServer =
         ProbeServer.builder(ProbeEndpoints.of(health))
             .port(0)
             .bindAddress(InetAddress.getLoopbackAddress())
             .start();
-    okExecutor = fixedPool(ProbeServer.DEFAULT_THREADS);
-    okServer = constantOkServer(okExecutor);
+    okServer = okTwin ? constantOkLoop() : null;
+  }
+
+  /** The NIO loop of ProbeServer, with its default limits, answering {@code ok} at every path. */
+  static NioHttpServer constantOkLoop() {
+    HttpAnswer ok = HttpAnswer.text(200, "ok");
+    try {
+      return NioHttpServer.start(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+          ProbeServer.DEFAULT_BACKLOG,
+          new ServerLimits(
+              ProbeServer.DEFAULT_HEAD_DEADLINE,
+              ProbeServer.DEFAULT_IDLE_TIMEOUT,
+              ProbeServer.DEFAULT_MAX_CONNECTIONS),
+          () -> false,
+          request -> ok,
+          "constant-ok-loop");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A Health with one instant READINESS check, waited on until it is UP. */
@@ -91,8 +118,21 @@ final class BuiltInStack implements Stack {
   }
 
   @Override
+  public Thread probeThread() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals(ProbeServer.THREAD_NAME))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Override
+  public Thread okThread() {
+    return okServer.thread();
+  }
+
+  @Override
   public String name() {
-    return "built-in ProbeServer (JDK httpserver)";
+    return "built-in ProbeServer (NIO, 1 thread)";
   }
 
   @Override
@@ -107,7 +147,7 @@ final class BuiltInStack implements Stack {
 
   @Override
   public InetSocketAddress okAddress() {
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), okServer.getAddress().getPort());
+    return okServer.address();
   }
 
   @Override
@@ -118,8 +158,9 @@ final class BuiltInStack implements Stack {
   @Override
   public void close() {
     probeServer.close();
-    okServer.stop(0);
-    okExecutor.shutdownNow();
+    if (okServer != null) {
+      okServer.close();
+    }
     health.close();
   }
 }

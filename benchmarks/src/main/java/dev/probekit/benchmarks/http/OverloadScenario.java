@@ -28,6 +28,11 @@ interface OverloadScenario extends AutoCloseable {
     return true;
   }
 
+  /** The probe p99 budget in milliseconds where {@link #budgeted()}: 10 unless said otherwise. */
+  default double budgetMillis() {
+    return 10;
+  }
+
   @Override
   void close();
 }

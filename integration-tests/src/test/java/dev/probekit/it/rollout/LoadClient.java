@@ -23,6 +23,8 @@ final class LoadClient implements AutoCloseable {
   private final String name;
   private final Random random;
   private final int maxWorkMillis;
+  /** A fixed request path, such as {@code /} (the demo's database query), or null for /work. */
+  private final String path;
   private final long t0;
   private final AtomicLong ok = new AtomicLong();
   private final AtomicLong connections = new AtomicLong();
@@ -31,6 +33,12 @@ final class LoadClient implements AutoCloseable {
   private volatile boolean running = true;
 
   LoadClient(String name, int port, long seed, int maxWorkMillis, long t0) {
+    this(name, port, seed, maxWorkMillis, t0, null);
+  }
+
+  /** A client that sends {@code GET path} every time instead of {@code /work?ms=N}. */
+  LoadClient(String name, int port, long seed, int maxWorkMillis, long t0, String path) {
+    this.path = path;
     this.name = name;
     this.port = port;
     this.random = new Random(seed);
@@ -56,7 +64,7 @@ final class LoadClient implements AutoCloseable {
           connections.incrementAndGet();
         }
         socket.getOutputStream()
-            .write(("GET /work?ms=" + ms + " HTTP/1.1\r\nHost: probekit-demo\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            .write(("GET " + (path != null ? path : "/work?ms=" + ms) + " HTTP/1.1\r\nHost: probekit-demo\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         Response r = read(in);
         if (r.status != 200) {
           failures.add(at() + " status " + r.status);

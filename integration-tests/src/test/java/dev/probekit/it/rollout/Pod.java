@@ -54,7 +54,13 @@ final class Pod {
   }
 
   static Pod start(String name, List<String> command) throws IOException {
+    return start(name, command, java.util.Map.of());
+  }
+
+  /** {@link #start(String, List)} with more environment variables. */
+  static Pod start(String name, List<String> command, java.util.Map<String, String> env) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
     return new Pod(name, builder.start());
   }
 

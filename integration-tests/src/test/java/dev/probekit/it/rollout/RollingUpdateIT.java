@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.probekit.it.KubeletProbe;
+import dev.probekit.it.postgres.PostgresServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -44,6 +45,11 @@ class RollingUpdateIT {
   private final List<String> preStopAnswers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private LoadBalancer lb;
   private int podCounter;
+  /** The pods' environment: empty for the embedded database, the PostgreSQL settings otherwise. */
+  private Map<String, String> podEnv = Map.of();
+  /** What the fast clients request: null for /work?ms=N, "/" for the demo's database query. */
+  private String fastPath;
+  private PostgresServer postgres;
 
   @AfterEach
   void tearDown() throws Exception {
@@ -58,6 +64,9 @@ class RollingUpdateIT {
     }
     if (lb != null) {
       lb.close();
+    }
+    if (postgres != null) {
+      postgres.close();
     }
   }
 
@@ -80,6 +89,42 @@ class RollingUpdateIT {
       // It kept serving for the pre-stop delay, then drained: never faster than the delay.
       assertThat(old.terminationMillis()).as(old + " SIGTERM to exit, ms").isGreaterThanOrEqualTo(3_900);
     }
+    for (Map.Entry<Pod, Kubelet> e : kubelets.entrySet()) {
+      assertThat(e.getValue().livenessRestarts()).as(e.getKey() + " liveness restarts " + e.getValue().events()).isZero();
+    }
+  }
+
+  /**
+   * The same rollout with every pod on one real PostgreSQL server ({@link PostgresServer}) and the
+   * fast clients calling {@code GET /}, which queries it through each pod's pool: no request fails
+   * and the server holds no session of an old pod once the rollout is over.
+   */
+  @Test
+  void rollingUpdateOnPostgresLosesNoRequest() throws Exception {
+    String password = "roll-" + Long.toHexString(System.nanoTime());
+    postgres = PostgresServer.create(password);
+    postgres.start();
+    podEnv =
+        Map.of(
+            "PROBEKIT_DEMO_DATABASE_URL", postgres.jdbcUrl(),
+            "PROBEKIT_DEMO_DATABASE_USER", PostgresServer.USER,
+            "PROBEKIT_DEMO_DATABASE_PASSWORD", password);
+    fastPath = "/";
+    int rollouts = 3;
+    Run run = rollout(true, rollouts);
+    int sessions = postgres.sessions();
+    System.out.printf(
+        "[rollout postgres] %d rollouts, %d requests ok, %d failed, %d connections; old pods: %s;"
+            + " PostgreSQL sessions after: %d (%d pods serving)%n",
+        rollouts, run.ok, run.failures.size(), run.connections, run.terminations, sessions, REPLICAS);
+
+    assertThat(run.failures).as("failed client requests").isEmpty();
+    assertThat(run.ok).as("requests served").isGreaterThan(300);
+    for (Pod old : run.terminated) {
+      assertThat(old.awaitExit(0)).as(old + " exit code").isZero();
+    }
+    // Only the surviving pods' pools remain (DemoDatabase.MAX_POOL_SIZE 8 each at most).
+    assertThat(sessions).isBetween(REPLICAS, REPLICAS * 8);
     for (Map.Entry<Pod, Kubelet> e : kubelets.entrySet()) {
       assertThat(e.getValue().livenessRestarts()).as(e.getKey() + " liveness restarts " + e.getValue().events()).isZero();
     }
@@ -111,7 +156,7 @@ class RollingUpdateIT {
       awaitReady(p);
     }
     for (int i = 0; i < 4; i++) {
-      clients.add(new LoadClient("client-" + i, lb.port(), seed + i, 20, t0));
+      clients.add(new LoadClient("client-" + i, lb.port(), seed + i, 20, t0, fastPath));
     }
     // One client with slow requests, so a drain always has something to wait for.
     clients.add(new LoadClient("slow-client", lb.port(), seed + 99, 1_500, t0));
@@ -195,7 +240,7 @@ class RollingUpdateIT {
             "-Dprobekit.demo.drain=" + drain,
             "-Dorg.slf4j.simpleLogger.showDateTime=true",
             "-jar", jar.toString()));
-    Pod pod = Pod.start(name, command);
+    Pod pod = Pod.start(name, command, podEnv);
     pods.add(pod);
     pod.ports(30);
     kubelets.put(

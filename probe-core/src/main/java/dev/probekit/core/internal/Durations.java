@@ -58,6 +58,19 @@ public final class Durations {
         "duration: '" + text + "' (expected: such as 500ms, 5s, 1m)");
   }
 
+  /**
+   * Formats a measured duration for a progress line: {@code 850ms} below a second, else seconds
+   * to one decimal, {@code 12.3s}. Unlike {@link #format(Duration)} it rounds, so it does not
+   * parse back; use it for elapsed and remaining times, not for settings.
+   */
+  public static String approximate(Duration d) {
+    long millis = d.toMillis();
+    if (millis < 1000) {
+      return millis + "ms";
+    }
+    return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+  }
+
   /** Formats a duration the way a person writes it: {@code 2s}, {@code 1500ms}, {@code 1m}. */
   public static String format(Duration d) {
     long millis = d.toMillis();

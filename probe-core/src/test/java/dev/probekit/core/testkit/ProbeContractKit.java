@@ -815,6 +815,181 @@ public abstract class ProbeContractKit {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // application/health+json (draft-inadarei-api-health-check)
+  // ---------------------------------------------------------------------------------------------
+
+  protected static final String HEALTH_JSON = "application/health+json";
+
+  @Test
+  void acceptHealthJsonGetsTheIetfFormat() throws Exception {
+    Fixture f = fixture();
+    serve(f.health);
+
+    Reply reply = get("/readyz", "Accept", HEALTH_JSON);
+    assertThat(reply.status).isEqualTo(200);
+    assertHealthJsonContract(reply);
+    Map<String, Object> json = JsonTree.parseObject(reply.body);
+    assertThat(json).containsEntry("status", "pass").containsEntry("description", "readiness");
+    assertThat(json).doesNotContainKey("output");
+    assertThat(healthChecks(json)).containsOnlyKeys("db", "cache");
+    Map<String, Object> db = healthCheck(json, "db");
+    assertThat(db).containsEntry("status", "pass").containsEntry("componentId", "db");
+    assertThat(java.time.Instant.parse((String) db.get("time")))
+        .isBetween(java.time.Instant.now().minusSeconds(60), java.time.Instant.now().plusSeconds(1));
+    assertThat(db).doesNotContainKeys("output", "observedValue");
+  }
+
+  @Test
+  void healthJsonFailIs503AndWithholdsOutput() throws Exception {
+    Fixture f = fixture();
+    f.db.set(CheckResult.down("password=hunter2 rejected"));
+    awaitStatus(f.health, "db", Status.DOWN);
+    serve(f.health);
+
+    Reply reply = get("/readyz", "Accept", HEALTH_JSON);
+    assertThat(reply.status).isEqualTo(503);
+    assertHealthJsonContract(reply);
+    Map<String, Object> json = JsonTree.parseObject(reply.body);
+    assertThat(json).containsEntry("status", "fail");
+    assertThat(healthCheck(json, "db")).containsEntry("status", "fail").doesNotContainKey("output");
+    assertThat(reply.body).doesNotContain("hunter2");
+    // Liveness is unaffected.
+    Reply livez = get("/livez", "Accept", HEALTH_JSON);
+    assertThat(livez.status).isEqualTo(200);
+    assertThat(JsonTree.parseObject(livez.body)).containsEntry("status", "pass");
+  }
+
+  @Test
+  void healthJsonShowsOutputWhenTheDetailsPolicyAllows() throws Exception {
+    Fixture f = fixture();
+    f.db.set(CheckResult.down("connection refused"));
+    awaitStatus(f.health, "db", Status.DOWN);
+    f.health.startup().down("warming caches");
+    serve(ProbeEndpoints.builder(f.health).detailsPolicy(DetailsPolicy.always()).build());
+
+    Map<String, Object> json = JsonTree.parseObject(get("/readyz", "Accept", HEALTH_JSON).body);
+    assertThat(healthCheck(json, "db")).containsEntry("status", "fail").containsEntry("output", "connection refused");
+    Map<String, Object> all = JsonTree.parseObject(get("/healthz", "Accept", HEALTH_JSON).body);
+    assertThat(all).containsEntry("status", "fail").containsEntry("output", "startup: warming caches");
+  }
+
+  @Test
+  void optionalCheckThatFailsMakesHealthJsonWarnWith200() throws Exception {
+    Fixture f = fixture();
+    f.cache.set(CheckResult.down("cold"));
+    awaitStatus(f.health, "cache", Status.DOWN);
+    serve(f.health);
+
+    Reply reply = get("/readyz", "Accept", HEALTH_JSON);
+    assertThat(reply.status).isEqualTo(200);
+    Map<String, Object> json = JsonTree.parseObject(reply.body);
+    assertThat(json).containsEntry("status", "warn");
+    assertThat(healthCheck(json, "cache")).containsEntry("status", "warn");
+    assertThat(healthCheck(json, "db")).containsEntry("status", "pass");
+  }
+
+  @Test
+  void healthJsonCarriesObservedValues() throws Exception {
+    Fixture f = fixture();
+    f.db.set(CheckResult.up().withDetail("latencyMs", 3L));
+    f.cache.set(
+        CheckResult.up().withDetail("observedValue", 42).withDetail("observedUnit", "entries"));
+    f.deadlocks.set(CheckResult.up().withDetail("observedValue", "secret-host:5432"));
+    f.health.unregister("migrations");
+    waiting()
+        .until(
+            () ->
+                f.health.check("db").flatMap(CheckState::lastResult).map(r -> r.details().containsKey("latencyMs")).orElse(false)
+                    && f.health.check("cache").flatMap(CheckState::lastResult).map(r -> r.details().containsKey("observedValue")).orElse(false)
+                    && f.health.check("deadlocks").flatMap(CheckState::lastResult).map(r -> r.details().containsKey("observedValue")).orElse(false));
+    serve(f.health);
+
+    Map<String, Object> json = JsonTree.parseObject(get("/healthz", "Accept", HEALTH_JSON).body);
+    assertThat(json).containsEntry("status", "pass").containsEntry("description", "health");
+    assertThat(healthCheck(json, "db")).containsEntry("observedValue", 3L).containsEntry("observedUnit", "ms");
+    assertThat(healthCheck(json, "cache")).containsEntry("observedValue", 42L).containsEntry("observedUnit", "entries");
+    // A text value may name hosts or credentials: only with details.
+    assertThat(healthCheck(json, "deadlocks")).doesNotContainKey("observedValue");
+  }
+
+  @Test
+  void healthJsonForOneCheckWithExcludesAndOnHead() throws Exception {
+    Fixture f = fixture();
+    f.db.set(CheckResult.down("gone"));
+    awaitStatus(f.health, "db", Status.DOWN);
+    serve(f.health);
+
+    Reply one = get("/readyz/db", "Accept", HEALTH_JSON);
+    assertThat(one.status).isEqualTo(503);
+    assertHealthJsonContract(one);
+    assertThat(healthChecks(JsonTree.parseObject(one.body))).containsOnlyKeys("db");
+
+    Reply excluded = get("/readyz?exclude=db", "Accept", HEALTH_JSON);
+    assertThat(excluded.status).isEqualTo(200);
+    Map<String, Object> json = JsonTree.parseObject(excluded.body);
+    assertThat(json).containsEntry("status", "pass");
+    assertThat(healthChecks(json)).containsOnlyKeys("cache");
+
+    Reply head = request("HEAD", "/readyz", "Accept", HEALTH_JSON);
+    assertThat(head.status).isEqualTo(503);
+    assertThat(head.body).isEmpty();
+    assertThat(head.header("Content-Type")).isEqualTo(get("/readyz", "Accept", HEALTH_JSON).header("Content-Type"));
+  }
+
+  @Test
+  void healthJsonOnlyWhenAcceptPrefersIt() throws Exception {
+    Fixture f = fixture();
+    serve(f.health);
+
+    for (String accept :
+        List.of(
+            HEALTH_JSON,
+            "Application/Health+JSON",
+            "application/health+json, */*",
+            "application/health+json, application/json",
+            "application/json;q=0.5, application/health+json",
+            "text/html, application/health+json;q=0.9")) {
+      assertHealthJsonContract(get("/readyz", "Accept", accept));
+    }
+    for (String accept :
+        List.of("*/*", "application/json, application/health+json", "application/health+json;q=0.5, application/json")) {
+      assertThat(normalize(get("/readyz", "Accept", accept).header("Content-Type")))
+          .as("Accept: " + accept)
+          .isIn(TEXT_PLAIN, "application/json", "application/json;charset=utf-8");
+    }
+    Reply zero = get("/readyz", "Accept", "application/health+json;q=0, */*;q=0.1");
+    assertPlainTextContract(zero);
+    assertThat(zero.body).isEqualTo("ok");
+    Reply bogus = get("/readyz", "Accept", "application/health+json;q=abc, text/plain;q=0.1");
+    assertPlainTextContract(bogus);
+    // An explicit format wins over Accept.
+    assertJsonContract(get("/readyz?format=json", "Accept", HEALTH_JSON));
+    assertPlainTextContract(get("/readyz?format=text", "Accept", HEALTH_JSON));
+  }
+
+  /** The headers every health+json answer carries. */
+  protected static void assertHealthJsonContract(Reply reply) {
+    assertThat(normalize(reply.header("Content-Type"))).as("Content-Type of " + reply).isEqualTo(HEALTH_JSON);
+    assertNoStoreNoSniff(reply);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> healthChecks(Map<String, Object> json) {
+    Object checks = json.get("checks");
+    assertThat(checks).as("checks of " + json).isInstanceOf(Map.class);
+    return (Map<String, Object>) checks;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> healthCheck(Map<String, Object> json, String name) {
+    Object entry = healthChecks(json).get(name);
+    assertThat(entry).as(name + " in " + json).isInstanceOf(List.class);
+    List<Object> list = (List<Object>) entry;
+    assertThat(list).as(name + " in " + json).hasSize(1);
+    return (Map<String, Object>) list.get(0);
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Bad input
   // ---------------------------------------------------------------------------------------------
 
