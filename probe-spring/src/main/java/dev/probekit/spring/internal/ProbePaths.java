@@ -2,6 +2,7 @@ package dev.probekit.spring.internal;
 
 import dev.probekit.core.DetailsPolicy;
 import dev.probekit.core.ProbeEndpoints;
+import java.util.List;
 import org.springframework.core.env.Environment;
 
 /**
@@ -44,16 +45,6 @@ public final class ProbePaths {
     return new ProbePaths(normalize(env.getProperty("spring.webflux.base-path")), "", prefix);
   }
 
-  /** The paths of the separate probe port: the prefix only. */
-  public static ProbePaths probePort(String prefix) {
-    return new ProbePaths("", "", prefix);
-  }
-
-  /** The context path (servlet) or base path (WebFlux) the container strips; empty for none. */
-  public String contextPath() {
-    return contextPath;
-  }
-
   /** The prefix {@link ProbeEndpoints} matches once the container stripped the context path. */
   public String endpointsPrefix() {
     return servletPath + prefix;
@@ -83,7 +74,7 @@ public final class ProbePaths {
    * ProbeServlets.urlPatterns} of the prefix alone) under the servlet path, so that they never
    * collide with the DispatcherServlet's own {@code /api/*}.
    */
-  public String[] servletPatterns(java.util.List<String> patterns) {
+  public String[] servletPatterns(List<String> patterns) {
     return patterns.stream().map(p -> servletPath + p).toArray(String[]::new);
   }
 
