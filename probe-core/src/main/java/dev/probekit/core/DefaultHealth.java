@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -524,8 +525,31 @@ final class DefaultHealth implements Health {
     overall = new ProbeSnapshot(null, up ? Status.UP : Status.DOWN, all, null, now, parts);
   }
 
+  /**
+   * Why a probe is DOWN, for its transition line: " (held: shutting down)" for an override, or
+   * " (failing: db, cache)" naming the required checks that are not UP (their own lines give the
+   * reasons). Empty when UP.
+   */
+  private static String because(ProbeSnapshot snapshot) {
+    if (snapshot.isUp()) {
+      return "";
+    }
+    Optional<String> held = snapshot.overrideReason();
+    if (held.isPresent()) {
+      return " (held: " + Failures.clean(held.get()) + ")";
+    }
+    StringJoiner failing = new StringJoiner(", ", " (failing: ", ")");
+    for (CheckState c : snapshot.checks()) {
+      if (c.required() && c.status() != Status.UP) {
+        failing.add(c.name());
+      }
+    }
+    return failing.toString();
+  }
+
   private void notifyProbeListeners(ProbeSnapshot previous, ProbeSnapshot current) {
-    log.info("{} probe {} -> {}", current.name(), previous.status(), current.status());
+    log.info(
+        "{} probe {} -> {}{}", current.name(), previous.status(), current.status(), because(current));
     for (ProbeListener listener : probeListeners) {
       events.add(
           () -> {

@@ -24,8 +24,8 @@ public class ProbekitActuatorAutoConfiguration {
   /** Adopts the configured indicators once every singleton exists. */
   @Bean
   public ContributorAdopter probekitContributorAdopter(
-      Health health, ListableBeanFactory beans, ProbekitProperties properties) {
-    return new ContributorAdopter(health, beans, properties);
+      ListableBeanFactory beans, ProbekitProperties properties) {
+    return new ContributorAdopter(beans, properties);
   }
 
   /** Probekit's probes in Actuator; off with probekit.actuator.contributor=false. */

@@ -9,8 +9,15 @@ import dev.probekit.spring.internal.AvailabilityBridge;
 import dev.probekit.spring.internal.CheckRegistrar;
 import dev.probekit.spring.internal.DrainLifecycles;
 import dev.probekit.spring.internal.EarlyProbeServerStart;
-import dev.probekit.spring.internal.ProbeServletFilter;
+import dev.probekit.servlet.InflightFilter;
+import dev.probekit.servlet.ProbeServlet;
+import dev.probekit.servlet.ProbeServlets;
+import dev.probekit.spring.internal.MainPortProbes;
+import dev.probekit.spring.internal.ProbeAnnouncer;
+import dev.probekit.spring.internal.ProbePaths;
 import dev.probekit.spring.internal.ProbeWebFilter;
+import dev.probekit.spring.internal.ProbekitConfigurationException;
+import dev.probekit.spring.internal.ShutdownSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -23,7 +30,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import jakarta.servlet.DispatcherType;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.core.env.Environment;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
@@ -52,6 +62,9 @@ public class ProbekitAutoConfiguration {
   /** The name of the built-in probe server bean, when {@code probekit.server.port} is set. */
   public static final String PROBE_SERVER_BEAN = "probekitProbeServer";
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ProbekitAutoConfiguration.class);
+
   /** The Probekit hub; closed with the context. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
@@ -67,14 +80,33 @@ public class ProbekitAutoConfiguration {
     return health;
   }
 
+  /** Who may see details: {@code probekit.details} (and {@code probekit.details-token}). */
+  @Bean
+  @ConditionalOnMissingBean
+  public static DetailsPolicy probekitDetailsPolicy(ProbekitProperties properties) {
+    return detailsPolicy(properties);
+  }
+
   /** The HTTP contract, with the configured prefix and details policy. */
   @Bean
   @ConditionalOnMissingBean
-  public static ProbeEndpoints probekitEndpoints(Health health, ProbekitProperties properties) {
+  public static ProbeEndpoints probekitEndpoints(
+      Health health, ProbekitProperties properties, DetailsPolicy detailsPolicy) {
     return ProbeEndpoints.builder(health)
         .prefix(properties.getPrefix())
-        .detailsPolicy(detailsPolicy(properties))
+        .detailsPolicy(detailsPolicy)
         .build();
+  }
+
+  /** One INFO line at start-up saying where the probes are served; a WARN where they are fragile. */
+  @Bean
+  public ProbeAnnouncer probekitAnnouncer(
+      ObjectProvider<MainPortProbes> mainPort,
+      ObjectProvider<ProbeServer> probePort,
+      ProbekitProperties properties,
+      Environment environment) {
+    return new ProbeAnnouncer(
+        mainPort::getIfAvailable, probePort::getIfAvailable, properties.getPrefix(), environment);
   }
 
   /** Registers the check beans once every singleton exists. */
@@ -101,9 +133,13 @@ public class ProbekitAutoConfiguration {
         return DetailsPolicy.always();
       case TOKEN:
         String token = properties.getDetailsToken();
-        if (token == null || token.isEmpty()) {
-          throw new IllegalStateException(
-              "probekit.details=token needs probekit.details-token to be set");
+        if (token == null || token.isBlank()) {
+          throw new ProbekitConfigurationException(
+              "probekit.details-token",
+              "probekit.details=token shows details to requests carrying"
+                  + " 'Authorization: Bearer <token>', but no token is set.",
+              "Set probekit.details-token (from a secret, such as an environment variable"
+                  + " PROBEKIT_DETAILS_TOKEN), or set probekit.details to never or always.");
         }
         return DetailsPolicy.bearerToken(token);
       default:
@@ -118,10 +154,14 @@ public class ProbekitAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    static Lifecycle probekitLifecycle(Health health, ProbekitProperties properties) {
+    static Lifecycle probekitLifecycle(
+        Health health, ProbekitProperties properties, Environment environment) {
       ProbekitProperties.Shutdown s = properties.getShutdown();
+      ShutdownSettings settings = ShutdownSettings.of(s, environment);
+      LOG.info("Probekit drain: pre-stop delay {} ({}), drain timeout {}, grace period {}",
+          settings.preStopDelay(), settings.reason(), s.getDrainTimeout(), s.getGracePeriod());
       return Lifecycle.builder(health)
-          .preStopDelay(s.getPreStopDelay())
+          .preStopDelay(settings.preStopDelay())
           .drainTimeout(s.getDrainTimeout())
           .gracePeriod(s.getGracePeriod())
           .safetyMargin(s.getSafetyMargin())
@@ -170,26 +210,70 @@ public class ProbekitAutoConfiguration {
     }
   }
 
-  /** Servlet stack: one filter, first in the chain, for probes and in-flight counting. */
+  /**
+   * Servlet stack, on probe-servlet: its {@link ProbeServlet} at the probe paths (under the context
+   * path and {@code spring.mvc.servlet.path}) and its {@link InflightFilter} first in the chain.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-  @ConditionalOnClass(name = "jakarta.servlet.Filter")
+  @ConditionalOnClass(name = {"jakarta.servlet.Filter", "dev.probekit.servlet.ProbeServlet"})
   static class ServletConfiguration {
 
     @Bean
-    @ConditionalOnMissingBean(name = "probekitServletFilter")
-    FilterRegistrationBean<ProbeServletFilter> probekitServletFilter(
+    ProbePaths probekitMainPortPaths(Environment environment, ProbekitProperties properties) {
+      return ProbePaths.servlet(environment, properties.getPrefix());
+    }
+
+    @Bean
+    MainPortProbes probekitMainPortProbes(
+        ProbePaths paths, ProbekitProperties properties, Environment environment) {
+      return new MainPortProbes(
+          paths, properties.servesMainPort(), true, environment.getProperty("server.address"));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "probekitProbeServlet")
+    ServletRegistrationBean<ProbeServlet> probekitProbeServlet(
         ProbeEndpoints endpoints,
+        DetailsPolicy detailsPolicy,
+        ProbePaths paths,
         ProbekitProperties properties,
         ObjectProvider<Lifecycle> lifecycle) {
-      FilterRegistrationBean<ProbeServletFilter> registration =
-          new FilterRegistrationBean<>(
-              new ProbeServletFilter(
-                  endpoints, properties.servesMainPort(), lifecycle.getIfAvailable()));
-      registration.setName("probekitServletFilter");
-      registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-      registration.setAsyncSupported(true);
+      ProbeEndpoints main = paths.endpoints(endpoints, detailsPolicy);
+      Lifecycle l = lifecycle.getIfAvailable();
+      ProbeServlet servlet = l == null ? ProbeServlet.of(main) : ProbeServlet.of(main, l);
+      ServletRegistrationBean<ProbeServlet> registration =
+          new ServletRegistrationBean<>(
+              servlet, paths.servletPatterns(ProbeServlets.urlPatterns(endpoints)));
+      registration.setName(ProbeServlets.SERVLET_NAME);
+      registration.setLoadOnStartup(1);
+      registration.setEnabled(properties.servesMainPort());
       return registration;
+    }
+
+    /** Counts application requests for the drain; needs the lifecycle. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBooleanProperty(name = "probekit.shutdown.enabled", matchIfMissing = true)
+    static class InflightConfiguration {
+
+      @Bean
+      @ConditionalOnMissingBean(name = "probekitInflightFilter")
+      FilterRegistrationBean<InflightFilter> probekitInflightFilter(
+          Lifecycle lifecycle,
+          ProbeEndpoints endpoints,
+          DetailsPolicy detailsPolicy,
+          ProbePaths paths) {
+        // Probe paths are never counted: probes must not hold a drain open.
+        FilterRegistrationBean<InflightFilter> registration =
+            new FilterRegistrationBean<>(
+                InflightFilter.of(lifecycle, paths.endpoints(endpoints, detailsPolicy)));
+        registration.setName(ProbeServlets.FILTER_NAME);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        registration.setAsyncSupported(true);
+        registration.setDispatcherTypes(DispatcherType.REQUEST);
+        registration.addUrlPatterns("/*");
+        return registration;
+      }
     }
   }
 
@@ -200,11 +284,21 @@ public class ProbekitAutoConfiguration {
   static class ReactiveConfiguration {
 
     @Bean
+    MainPortProbes probekitMainPortProbes(ProbekitProperties properties, Environment environment) {
+      return new MainPortProbes(
+          ProbePaths.reactive(environment, properties.getPrefix()),
+          properties.servesMainPort(),
+          false,
+          environment.getProperty("server.address"));
+    }
+
+    @Bean
     @ConditionalOnMissingBean
     ProbeWebFilter probekitWebFilter(
         ProbeEndpoints endpoints,
         ProbekitProperties properties,
         ObjectProvider<Lifecycle> lifecycle) {
+      // The base path (spring.webflux.base-path) is stripped by the filter, like a context path.
       return new ProbeWebFilter(endpoints, properties.servesMainPort(), lifecycle.getIfAvailable());
     }
   }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * Probekit's {@code probekit.*} configuration properties.
@@ -52,9 +53,12 @@ public class ProbekitProperties {
   private Duration defaultTimeout = Health.DEFAULT_TIMEOUT;
 
   /**
-   * Whether the probes are served on the application's main port (servlet or WebFlux). Unset:
-   * true unless a separate probe port is configured.
+   * Whether the probes are also served on the application's main port (servlet or WebFlux), at
+   * the context path. Unset: true unless a separate probe port is configured.
    */
+  private Boolean serveOnMainPort;
+
+  /** Deprecated name of serve-on-main-port, read when the new one is not set. */
   private Boolean mainPort;
 
   private final Server server = new Server();
@@ -121,16 +125,42 @@ public class ProbekitProperties {
     this.defaultTimeout = positive("default-timeout", defaultTimeout);
   }
 
+  public Boolean getServeOnMainPort() {
+    return serveOnMainPort;
+  }
+
+  public void setServeOnMainPort(Boolean serveOnMainPort) {
+    this.serveOnMainPort = serveOnMainPort;
+  }
+
+  /**
+   * The old name of {@link #getServeOnMainPort()}, still read for one release.
+   *
+   * @deprecated use {@code probekit.serve-on-main-port}: "main-port" read like a port number
+   */
+  @Deprecated
+  @DeprecatedConfigurationProperty(
+      replacement = "probekit.serve-on-main-port",
+      reason = "reads like a port number; it is whether the main port serves the probes")
   public Boolean getMainPort() {
     return mainPort;
   }
 
+  /**
+   * Sets the old name of {@code serve-on-main-port}.
+   *
+   * @deprecated use {@link #setServeOnMainPort(Boolean)}
+   */
+  @Deprecated
   public void setMainPort(Boolean mainPort) {
     this.mainPort = mainPort;
   }
 
   /** Whether the probes are served on the main port, resolving the unset default. */
   public boolean servesMainPort() {
+    if (serveOnMainPort != null) {
+      return serveOnMainPort;
+    }
     return mainPort != null ? mainPort : server.port == null;
   }
 

@@ -1,15 +1,31 @@
 package dev.probekit.spring;
 
+import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.servlet.ProbeServlet;
+import dev.probekit.servlet.internal.RawPaths;
+import dev.probekit.spring.internal.ProbeWebFilter;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 import dev.probekit.core.testkit.ProbeContractKit;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
 
 /**
  * The whole {@link ProbeContractKit} on the main port of one real Spring Boot application per
@@ -17,10 +33,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  * application's probe filter asks {@link #CURRENT} for its endpoints on every request, and each
  * kit test puts its own {@link ProbeEndpoints} (with its prefix and details policy) there.
  *
- * <p>The filter bean is the application's own (the auto-configured one backs off by name or
- * type), built from the real filter class with the {@code Supplier} constructor; everything else
- * (the Lifecycle it counts into, Spring MVC or WebFlux behind it, the server's own 404 and error
- * handling) is the auto-configured application.
+ * <p>The probes are answered by the production classes, created per request for the endpoints of
+ * the kit test under way: probe-servlet's {@link ProbeServlet} (servlet stacks) and {@link
+ * ProbeWebFilter} (WebFlux), behind a test filter that picks the endpoints. The auto-configured
+ * main-port probes are off ({@code probekit.serve-on-main-port=false}); their mapping and paths are
+ * tested by {@link AbstractMainPortContractTest}. Everything else (the Lifecycle, Spring MVC or
+ * WebFlux behind, the server's own 404 and error handling) is the auto-configured application.
  */
 abstract class AbstractSpringContractKitTest extends ProbeContractKit {
 
@@ -44,9 +62,23 @@ abstract class AbstractSpringContractKitTest extends ProbeContractKit {
 
   abstract WebApplicationType type();
 
+  /**
+   * Starts the application before the first kit test, outside the kit's per-test timeout: a cold
+   * Spring Boot start on a loaded 2-core machine can take longer than a whole kit test may.
+   */
+  @BeforeEach
+  void startApplicationOnce() {
+    startApplication();
+  }
+
   @Override
   protected URI startServer(ProbeEndpoints endpoints) {
     CURRENT.set(endpoints);
+    startApplication();
+    return base;
+  }
+
+  private void startApplication() {
     if (context == null) {
       context =
           new SpringApplicationBuilder(app())
@@ -55,18 +87,67 @@ abstract class AbstractSpringContractKitTest extends ProbeContractKit {
                   "server.port=0",
                   "server.address=127.0.0.1",
                   "spring.main.banner-mode=off",
-                  "probekit.shutdown.pre-stop-delay=0s")
+                  "probekit.shutdown.pre-stop-delay=0s",
+                  "probekit.serve-on-main-port=false")
               .run();
       int port = ((WebServerApplicationContext) context).getWebServer().getPort();
       base = URI.create("http://127.0.0.1:" + port);
     }
-    return base;
   }
 
   @Override
   protected void stopServer() {
     // The application keeps running for the next kit test; only its endpoints change.
     CURRENT.set(null);
+  }
+
+  /** Servlet stacks: the kit test's endpoints served by a {@link ProbeServlet}, first in the chain. */
+  @Configuration(proxyBeanMethods = false)
+  static class KitServletProbes {
+    @Bean
+    FilterRegistrationBean<Filter> kitProbes(ObjectProvider<Lifecycle> lifecycle) {
+      Filter filter =
+          (req, res, chain) -> {
+            ProbeEndpoints endpoints = ENDPOINTS.get();
+            if (endpoints.matches(RawPaths.withinContext((HttpServletRequest) req))) {
+              ProbeServlet.of(endpoints, lifecycle.getObject()).service(req, res);
+            } else {
+              chain.doFilter(req, res);
+            }
+          };
+      FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
+      registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+      registration.setAsyncSupported(true);
+      return registration;
+    }
+  }
+
+  /** WebFlux: the kit test's endpoints served by a {@link ProbeWebFilter}, first in the chain. */
+  @Configuration(proxyBeanMethods = false)
+  static class KitWebProbes {
+    @Bean
+    WebFilter kitProbes(ObjectProvider<Lifecycle> lifecycle) {
+      return new KitWebFilter(lifecycle);
+    }
+  }
+
+  private static final class KitWebFilter implements WebFilter, Ordered {
+    private final ObjectProvider<Lifecycle> lifecycle;
+
+    KitWebFilter(ObjectProvider<Lifecycle> lifecycle) {
+      this.lifecycle = lifecycle;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+      return new ProbeWebFilter(ENDPOINTS.get(), true, lifecycle.getIfAvailable())
+          .filter(exchange, chain);
+    }
+
+    @Override
+    public int getOrder() {
+      return Ordered.HIGHEST_PRECEDENCE;
+    }
   }
 
   @AfterAll

@@ -6,8 +6,9 @@ import dev.probekit.core.Health;
 import dev.probekit.core.Lifecycle;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.servlet.InflightFilter;
+import dev.probekit.servlet.ProbeServlet;
 import dev.probekit.spring.internal.ContributorAdopter;
-import dev.probekit.spring.internal.ProbeServletFilter;
 import dev.probekit.spring.internal.ProbeWebFilter;
 import dev.probekit.spring.internal.ProbekitHealthContributor;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -91,14 +93,18 @@ class AutoConfigurationTest {
   }
 
   @Test
-  void servletApplicationGetsTheFilter() {
+  void servletApplicationGetsProbeServletsServletAndFilter() {
     new WebApplicationContextRunner()
         .withConfiguration(PROBEKIT)
         .run(
             context -> {
-              assertThat(context).hasBean("probekitServletFilter");
-              FilterRegistrationBean<?> reg = context.getBean(FilterRegistrationBean.class);
-              assertThat(reg.getFilter()).isInstanceOf(ProbeServletFilter.class);
+              FilterRegistrationBean<?> filter = context.getBean(FilterRegistrationBean.class);
+              assertThat(filter.getFilter()).isInstanceOf(InflightFilter.class);
+              ServletRegistrationBean<?> servlet =
+                  context.getBean("probekitProbeServlet", ServletRegistrationBean.class);
+              assertThat(servlet.getServlet()).isInstanceOf(ProbeServlet.class);
+              assertThat(servlet.getUrlMappings())
+                  .containsExactly("/livez/*", "/readyz/*", "/startupz/*", "/healthz/*");
             });
   }
 
@@ -111,7 +117,7 @@ class AutoConfigurationTest {
         .run(
             context -> {
               assertThat(context).hasNotFailed();
-              assertThat(context).doesNotHaveBean("probekitServletFilter");
+              assertThat(context).doesNotHaveBean("probekitProbeServlet");
               assertThat(context).doesNotHaveBean(ProbeWebFilter.class);
               dev.probekit.core.ProbeServer server = context.getBean(dev.probekit.core.ProbeServer.class);
               assertThat(Http.get("http://127.0.0.1:" + server.port(), "/livez").statusCode())
@@ -126,7 +132,7 @@ class AutoConfigurationTest {
         .run(
             context -> {
               assertThat(context).hasSingleBean(ProbeWebFilter.class);
-              assertThat(context).doesNotHaveBean("probekitServletFilter");
+              assertThat(context).doesNotHaveBean("probekitProbeServlet");
             });
   }
 

@@ -156,6 +156,9 @@ class DrainTest {
     assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(600)).isLessThan(Duration.ofSeconds(10));
     assertThat(lifecycle.summary()).isPresent();
     assertThat(lifecycle.summary().get().toString()).isNotEmpty();
+    // The requests Boot's graceful shutdown waited for are the ones the summary counts.
+    assertThat(lifecycle.summary().get().requestsDrained()).isEqualTo(n);
+    assertThat(lifecycle.summary().get().requestsAbandoned()).isZero();
     // The pre-stop delay ran in full: Spring's released readiness counts as having been ready.
     assertThat(lifecycle.summary().get().phaseDurations().get(DrainPhase.PRE_STOP_DELAY))
         .isGreaterThanOrEqualTo(Duration.ofMillis(590));

@@ -12,7 +12,7 @@ class JettyServletContractKitTest extends AbstractSpringContractKitTest {
 
   @SpringBootConfiguration
   @EnableAutoConfiguration
-  @Import(ServletContractKitTest.ProbeFilter.class)
+  @Import(KitServletProbes.class)
   static class App {
     @Bean
     JettyServletWebServerFactory jetty() {

@@ -1,13 +1,11 @@
 package dev.probekit.spring;
 
-import dev.probekit.core.Lifecycle;
-import dev.probekit.spring.internal.ProbeWebFilter;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * The {@code ProbeContractKit} on a WebFlux application on Reactor Netty (pinned: with Jetty on
@@ -17,17 +15,12 @@ class WebFluxContractKitTest extends AbstractSpringContractKitTest {
 
   @SpringBootConfiguration
   @EnableAutoConfiguration
+  @Import(KitWebProbes.class)
   static class App {
 
     @Bean
     NettyReactiveWebServerFactory reactorNetty() {
       return new NettyReactiveWebServerFactory();
-    }
-
-    /** The auto-configured filter backs off for this one: the same class, swappable endpoints. */
-    @Bean
-    ProbeWebFilter probekitWebFilter(ObjectProvider<Lifecycle> lifecycle) {
-      return new ProbeWebFilter(ENDPOINTS, true, lifecycle.getIfAvailable());
     }
   }
 

@@ -1,13 +1,11 @@
 package dev.probekit.spring;
 
-import dev.probekit.core.Lifecycle;
-import dev.probekit.spring.internal.ProbeWebFilter;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.jetty.reactive.JettyReactiveWebServerFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * The {@code ProbeContractKit} on a WebFlux application served by Jetty 12.1 through Spring's
@@ -18,17 +16,12 @@ class WebFluxJettyContractKitTest extends AbstractSpringContractKitTest {
 
   @SpringBootConfiguration
   @EnableAutoConfiguration
+  @Import(KitWebProbes.class)
   static class App {
 
     @Bean
     JettyReactiveWebServerFactory jetty() {
       return new JettyReactiveWebServerFactory();
-    }
-
-    /** The auto-configured filter backs off for this one: the same class, swappable endpoints. */
-    @Bean
-    ProbeWebFilter probekitWebFilter(ObjectProvider<Lifecycle> lifecycle) {
-      return new ProbeWebFilter(ENDPOINTS, true, lifecycle.getIfAvailable());
     }
   }
 

@@ -20,11 +20,22 @@ public final class RawPaths {
    * @param request the request
    */
   public static String withinContext(HttpServletRequest request) {
-    String uri = request.getRequestURI();
+    return withinContext(request.getRequestURI(), request.getContextPath());
+  }
+
+  /**
+   * {@code uri} without {@code contextPath}, such as {@code /readyz/db} for {@code /app/readyz/db}
+   * in context {@code /app}; the whole URI for an empty or null context path. Also used for
+   * WebFlux's base path, which plays the context path's part there.
+   *
+   * @param uri the raw request URI, still percent-encoded
+   * @param contextPath the context path, raw or decoded
+   */
+  public static String withinContext(String uri, String contextPath) {
     if (uri == null) {
       return null;
     }
-    String context = request.getContextPath();
+    String context = contextPath;
     if (context == null || context.isEmpty()) {
       return uri;
     }

@@ -6,7 +6,9 @@ import dev.probekit.core.HealthCheck;
 import dev.probekit.core.Probe;
 import dev.probekit.spring.ProbekitCheck;
 import dev.probekit.spring.ProbekitProperties;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +16,11 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
- * Registers every {@link ProbekitCheck} and {@link HealthCheck} bean with the {@link Health} once
- * all singletons exist, applying {@code probekit.checks.<name>.*} over the options from code.
+ * Registers every {@link ProbekitCheck} and {@link HealthCheck} bean, and every check of a {@link
+ * CheckSource} (adopted Actuator indicators), with the {@link Health} once all singletons exist,
+ * applying {@code probekit.checks.<name>.*} over the options from code: one rule for every check,
+ * whatever registered it. A {@code probekit.checks.<name>} that matches no check gets one WARN that
+ * lists the names that exist.
  */
 public final class CheckRegistrar implements SmartInitializingSingleton {
 
@@ -24,17 +29,11 @@ public final class CheckRegistrar implements SmartInitializingSingleton {
   private final Health health;
   private final ListableBeanFactory beans;
   private final ProbekitProperties properties;
-  private final Map<String, ProbekitCheck> extra = new LinkedHashMap<>();
 
   public CheckRegistrar(Health health, ListableBeanFactory beans, ProbekitProperties properties) {
     this.health = health;
     this.beans = beans;
     this.properties = properties;
-  }
-
-  /** Adds a check that comes from elsewhere than a bean (adopted Actuator contributors). */
-  public void add(ProbekitCheck check) {
-    extra.put(check.name(), check);
   }
 
   @Override
@@ -45,14 +44,27 @@ public final class CheckRegistrar implements SmartInitializingSingleton {
     for (ProbekitCheck check : beans.getBeansOfType(ProbekitCheck.class).values()) {
       all.put(check.name(), check);
     }
-    all.putAll(extra);
+    for (CheckSource source : beans.getBeansOfType(CheckSource.class).values()) {
+      for (ProbekitCheck check : source.checks()) {
+        all.putIfAbsent(check.name(), check);
+      }
+    }
     for (ProbekitCheck check : all.values()) {
       register(check);
     }
+    List<String> unknown = new ArrayList<>();
     for (String name : properties.getChecks().keySet()) {
-      if (!all.containsKey(name)) {
-        log.warn("probekit.checks.{} configures no check: no check is named '{}'", name, name);
+      if (!all.containsKey(name) && health.check(name).isEmpty()) {
+        unknown.add(name);
       }
+    }
+    if (!unknown.isEmpty()) {
+      log.warn(
+          "probekit.checks.{} configure{} no check: no check has {} name; the checks are {}",
+          unknown.size() == 1 ? unknown.get(0) : unknown,
+          unknown.size() == 1 ? "s" : "",
+          unknown.size() == 1 ? "that" : "such a",
+          all.keySet());
     }
   }
 

@@ -2,18 +2,19 @@ package dev.probekit.spring.internal;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
 import dev.probekit.core.HealthCheck;
 import dev.probekit.core.Probe;
+import dev.probekit.spring.ProbekitCheck;
 import dev.probekit.spring.ProbekitProperties;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorNameGenerator;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -24,23 +25,25 @@ import org.springframework.boot.health.registry.HealthContributorRegistry;
  * Adopts the Actuator health contributors named in {@code probekit.actuator.adopt.<probe>} as
  * Probekit checks: each then runs in the background, on its own interval and with a timeout, and
  * a probe request only reads its latest result, so a slow indicator can no longer stall a probe.
+ * {@link CheckRegistrar} registers them like every other check, so {@code
+ * probekit.checks.<name>.*} (including {@code enabled=false}) applies to them too. An adopted
+ * indicator keeps its Actuator details: they show in verbose and JSON output when the details
+ * policy allows.
  */
-public final class ContributorAdopter implements SmartInitializingSingleton {
+public final class ContributorAdopter implements CheckSource {
 
   private static final Logger log = LoggerFactory.getLogger(ContributorAdopter.class);
 
-  private final Health health;
   private final ListableBeanFactory beans;
   private final ProbekitProperties properties;
 
-  public ContributorAdopter(Health health, ListableBeanFactory beans, ProbekitProperties properties) {
-    this.health = health;
+  public ContributorAdopter(ListableBeanFactory beans, ProbekitProperties properties) {
     this.beans = beans;
     this.properties = properties;
   }
 
   @Override
-  public void afterSingletonsInstantiated() {
+  public Collection<ProbekitCheck> checks() {
     Map<String, List<Probe>> wanted = new LinkedHashMap<>();
     properties.getActuator().getAdopt().forEach(
         (probe, names) -> {
@@ -49,36 +52,45 @@ public final class ContributorAdopter implements SmartInitializingSingleton {
           }
         });
     if (wanted.isEmpty()) {
-      return;
+      return List.of();
     }
     Map<String, HealthContributor> contributors = contributors();
+    List<ProbekitCheck> adopted = new ArrayList<>();
     wanted.forEach(
         (name, probes) -> {
           HealthContributor contributor = contributors.get(name);
           if (!(contributor instanceof HealthIndicator)) {
-            throw new IllegalStateException(
-                "probekit.actuator.adopt: no health indicator named '" + name + "'"
-                    + (contributor == null ? "" : " (composite contributors cannot be adopted)")
-                    + "; known: " + contributors.keySet());
-          }
-          if (health.check(name).isPresent()) {
-            log.info("check '{}' already registered; contributor not adopted", name);
-            return;
+            String property = "probekit.actuator.adopt." + probes.get(0).name().toLowerCase(Locale.ROOT);
+            throw new ProbekitConfigurationException(
+                property,
+                (contributor == null
+                        ? "no Actuator health indicator is named '" + name + "'"
+                        : "'" + name + "' is a composite contributor, which cannot be adopted")
+                    + "; the indicators are " + indicatorNames(contributors) + ".",
+                "Remove '" + name + "' from " + property + ", or name one of "
+                    + indicatorNames(contributors) + ".");
           }
           ProbekitProperties.Actuator a = properties.getActuator();
           CheckOptions.Builder b =
               CheckOptions.builder(probes.get(0)).timeout(a.getTimeout()).interval(a.getInterval());
           probes.forEach(b::probe);
-          CheckOptions options = b.build();
-          ProbekitProperties.Check overrides = properties.getChecks().get(name);
-          if (overrides != null) {
-            options = overrides.applyTo(options);
-          }
-          health.register(name, new IndicatorCheck((HealthIndicator) contributor), options);
-          log.info("adopted Actuator health indicator '{}' as a check on {}", name, options.probes());
+          adopted.add(
+              ProbekitCheck.of(name, new IndicatorCheck((HealthIndicator) contributor), b.build()));
+          log.info("adopting Actuator health indicator '{}' as a check on {}", name, probes);
         });
+    return adopted;
   }
 
+  private static List<String> indicatorNames(Map<String, HealthContributor> contributors) {
+    List<String> names = new ArrayList<>();
+    contributors.forEach(
+        (n, c) -> {
+          if (c instanceof HealthIndicator) {
+            names.add(n);
+          }
+        });
+    return names;
+  }
   private Map<String, HealthContributor> contributors() {
     Map<String, HealthContributor> byName = new LinkedHashMap<>();
     for (HealthContributorRegistry registry :
@@ -108,10 +120,16 @@ public final class ContributorAdopter implements SmartInitializingSingleton {
         return CheckResult.down("indicator returned no health");
       }
       Status status = h.getStatus();
-      if (Status.UP.equals(status)) {
-        return CheckResult.up();
+      CheckResult result =
+          Status.UP.equals(status) ? CheckResult.up() : CheckResult.down("status " + status.getCode());
+      // Actuator's details (a database's name, a disk's free space) stay with the result; the
+      // details policy decides whether a response shows them.
+      for (Map.Entry<String, Object> detail : h.getDetails().entrySet()) {
+        if (detail.getKey() != null && detail.getValue() != null) {
+          result = result.withDetail(detail.getKey(), detail.getValue());
+        }
       }
-      return CheckResult.down("status " + status.getCode());
+      return result;
     }
 
     @Override

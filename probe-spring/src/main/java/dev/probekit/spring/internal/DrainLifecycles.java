@@ -13,19 +13,24 @@ import org.springframework.context.SmartLifecycle;
  *  phase                      what runs
  *  MAX - 512   (PreStop)      Probekit: readiness DOWN, pre-stop delay (still serving)
  *  MAX - 1024  (Boot)         web server graceful shutdown: stop accepting, await requests
- *  MAX - 1536  (Drain)        Probekit: stop-accepting hooks, drain the InflightTracker,
- *                             shutdown tasks (last registered first)
+ *              (Drain)        Probekit, side by side: stop-accepting hooks, drain the
+ *                             InflightTracker (the same requests Boot awaits, so the summary
+ *                             counts them), then shutdown tasks (last registered first)
  *  MAX - 2048  (Boot)         web server stop
  *  ...                        the application's own lifecycles, then bean destruction
  * </pre>
+ *
+ * The drain shares the graceful shutdown's phase rather than following it: a step after it would
+ * find the tracker already empty and report {@code requests drained=0} for requests that Boot had
+ * just waited for. Spring stops the members of one phase together and waits for both.
  */
 public final class DrainLifecycles {
 
   /** Above the web server's graceful shutdown phase (Integer.MAX_VALUE - 1024). */
   public static final int PRE_STOP_PHASE = Integer.MAX_VALUE - 512;
 
-  /** Between the graceful shutdown phase and the web server's stop (Integer.MAX_VALUE - 2048). */
-  public static final int DRAIN_PHASE = Integer.MAX_VALUE - 1536;
+  /** The web server's graceful shutdown phase (Integer.MAX_VALUE - 1024), before its stop. */
+  public static final int DRAIN_PHASE = Integer.MAX_VALUE - 1024;
 
   private DrainLifecycles() {}
 

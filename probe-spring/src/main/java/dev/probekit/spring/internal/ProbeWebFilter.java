@@ -5,8 +5,8 @@ import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeRequest;
 import dev.probekit.core.ProbeResponse;
+import dev.probekit.servlet.internal.RawPaths;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -25,23 +25,20 @@ import reactor.core.publisher.Mono;
  */
 public final class ProbeWebFilter implements WebFilter, Ordered {
 
-  private final Supplier<ProbeEndpoints> endpoints;
+  private final ProbeEndpoints endpoints;
   private final boolean serveProbes;
   private final Lifecycle lifecycle;
   private final InflightTracker inflight;
 
-  public ProbeWebFilter(ProbeEndpoints endpoints, boolean serveProbes, Lifecycle lifecycle) {
-    this(() -> endpoints, serveProbes, lifecycle);
-  }
-
   /**
-   * Asks {@code endpoints} once per request for the contract to serve. The auto-configuration
-   * uses the other constructor (one fixed {@link ProbeEndpoints} bean); this one exists so that
-   * probe-spring's conformance tests can run {@code ProbeContractKit} against one application
-   * whose endpoints change per test (ProbeEndpoints is final, so it cannot be wrapped).
+   * A filter serving {@code endpoints} (when {@code serveProbes}) and counting every other request
+   * into {@code lifecycle}'s tracker (when there is a lifecycle).
+   *
+   * @param endpoints the contract; its prefix is relative to {@code spring.webflux.base-path}
+   * @param serveProbes whether probe paths are answered here
+   * @param lifecycle the lifecycle to count into, or null
    */
-  public ProbeWebFilter(
-      Supplier<ProbeEndpoints> endpoints, boolean serveProbes, Lifecycle lifecycle) {
+  public ProbeWebFilter(ProbeEndpoints endpoints, boolean serveProbes, Lifecycle lifecycle) {
     this.endpoints = endpoints;
     this.serveProbes = serveProbes;
     this.lifecycle = lifecycle;
@@ -61,10 +58,12 @@ public final class ProbeWebFilter implements WebFilter, Ordered {
       response.getHeaders().set(HttpHeaders.CONNECTION, "close");
     }
     if (serveProbes) {
-      ProbeEndpoints probes = endpoints.get();
-      String path = rawPath(request);
-      if (probes.matches(path)) {
-        return write(probes.handle(new Request(request, path)), response);
+      // Within spring.webflux.base-path, which Boot's ContextPathCompositeHandler has already
+      // matched (a request outside it never reaches a filter).
+      String path =
+          RawPaths.withinContext(rawPath(request), request.getPath().contextPath().value());
+      if (endpoints.matches(path)) {
+        return write(endpoints.handle(new Request(request, path)), response);
       }
     }
     if (inflight == null) {
