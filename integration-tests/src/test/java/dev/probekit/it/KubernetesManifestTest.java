@@ -43,6 +43,7 @@ class KubernetesManifestTest {
   private static List<Map<String, Object>> docs;
   private static Map<String, Object> deployment;
   private static Map<String, Object> service;
+  private static Map<String, Object> networkPolicy;
 
   @BeforeAll
   static void load() throws IOException {
@@ -60,6 +61,7 @@ class KubernetesManifestTest {
     }
     deployment = only(docs, "Deployment", DEMO);
     service = only(docs, "Service", DEMO);
+    networkPolicy = only(docs, "NetworkPolicy", DEMO);
   }
 
   @Test
@@ -287,6 +289,25 @@ class KubernetesManifestTest {
       }
     }
     return null;
+  }
+
+  @Test
+  void onlyTheNodeReachesTheProbePortAndItsPreStopEndpoint() {
+    // The kubelet runs probes and the preStop httpGet from the pod's node, which NetworkPolicy
+    // always admits; any other pod may reach the application port only.
+    assertThat(map(get(networkPolicy, "spec", "podSelector", "matchLabels")))
+        .isEqualTo(map(get(deployment, "spec", "selector", "matchLabels")));
+    assertThat(list(get(networkPolicy, "spec", "policyTypes"))).contains("Ingress");
+    List<Object> rules = list(get(networkPolicy, "spec", "ingress"));
+    assertThat(rules).isNotEmpty();
+    for (Object rule : rules) {
+      List<Object> ports = list(map(rule).get("ports"));
+      assertThat(ports).as("a rule without ports would open the probe port").isNotEmpty();
+      for (Object port : ports) {
+        assertThat(map(port).get("port")).isIn("http", DEMO_APP_PORT);
+      }
+    }
+    assertThat(get(container(), "lifecycle", "preStop", "httpGet", "path")).isEqualTo(DEMO_PRE_STOP_PATH);
   }
 
   /** How long the preStop hook holds SIGTERM back: a sleep adds its seconds, an httpGet none. */

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -71,6 +72,13 @@ final class DefaultHealth implements Health {
   private final Map<Probe, ManualOverride> overrides = new EnumMap<>(Probe.class);
   private final List<HealthListener> listeners = new CopyOnWriteArrayList<>();
   private final List<ProbeListener> probeListeners = new CopyOnWriteArrayList<>();
+  /**
+   * Listener calls queued under the lock and made after it is released, in order, by one thread at
+   * a time: a slow listener then holds up the listener calls queued behind it, never the lock, so
+   * probes, check results and overrides go on changing meanwhile.
+   */
+  private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean delivering = new AtomicBoolean();
 
   // Written under the lock, read without it: the probe hot path is one volatile read.
   private volatile ProbeSnapshot liveness;
@@ -148,6 +156,7 @@ final class DefaultHealth implements Health {
       tellListeners(name, l -> l.onRegistered(initial));
       schedule(slot, slot.initialDelay.toNanos());
     }
+    deliverEvents();
     if (check.isRemote() && options.probes().contains(Probe.LIVENESS)) {
       log.warn(
           "check '{}' reaches other systems but is registered on LIVENESS: when that system is"
@@ -170,6 +179,7 @@ final class DefaultHealth implements Health {
       CheckState last = slot.state;
       tellListeners(name, l -> l.onUnregistered(last));
     }
+    deliverEvents();
     slot.cancel();
     log.debug("unregistered check '{}'", name);
     return true;
@@ -215,8 +225,9 @@ final class DefaultHealth implements Health {
   }
 
   @Override
-  public void addListener(HealthListener listener) {
+  public ListenerRegistration addListener(HealthListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
+    return () -> removeListener(listener);
   }
 
   @Override
@@ -225,8 +236,9 @@ final class DefaultHealth implements Health {
   }
 
   @Override
-  public void addProbeListener(ProbeListener listener) {
+  public ListenerRegistration addProbeListener(ProbeListener listener) {
     probeListeners.add(Objects.requireNonNull(listener, "listener"));
+    return () -> removeProbeListener(listener);
   }
 
   @Override
@@ -387,6 +399,12 @@ final class DefaultHealth implements Health {
 
   /** Applies a run's result unless that run was already applied; returns whether it was. */
   private boolean applyResult(CheckSlot slot, long runId, CheckResult result) {
+    boolean applied = applyResultLocked(slot, runId, result);
+    deliverEvents();
+    return applied;
+  }
+
+  private boolean applyResultLocked(CheckSlot slot, long runId, CheckResult result) {
     synchronized (lock) {
       if (slot.removed || runId <= slot.appliedRunId) {
         return false;
@@ -400,14 +418,7 @@ final class DefaultHealth implements Health {
       tellListeners(slot.name, l -> l.onResult(current));
       if (next != previous.status()) {
         logTransition(slot, previous.status(), next, result);
-        for (HealthListener listener : listeners) {
-          try {
-            listener.onTransition(slot.name, previous, slot.state);
-          } catch (Throwable t) {
-            rethrowIfFatal(t);
-            log.warn("health listener {} failed on check '{}'", listener, slot.name, t);
-          }
-        }
+        tellListeners(slot.name, l -> l.onTransition(slot.name, previous, current));
       } else if (log.isDebugEnabled()) {
         log.debug("check '{}' still {}: {}", slot.name, next, result);
       }
@@ -415,15 +426,51 @@ final class DefaultHealth implements Health {
     }
   }
 
-  /** Calls every health listener, logging (not propagating) what they throw. */
+  /**
+   * Queues a call of every health listener registered now; {@link #deliverEvents()} makes it,
+   * logging (not propagating) what they throw. Call with the lock held.
+   */
   private void tellListeners(String check, Consumer<HealthListener> call) {
     for (HealthListener listener : listeners) {
-      try {
-        call.accept(listener);
-      } catch (Throwable t) {
-        rethrowIfFatal(t);
-        log.warn("health listener {} failed on check '{}'", listener, check, t);
+      events.add(
+          () -> {
+            // Removed meanwhile: a closed registration gets no call that had not yet started.
+            if (listeners.contains(listener)) {
+              try {
+                call.accept(listener);
+              } catch (Throwable t) {
+                rethrowIfFatal(t);
+                log.warn(
+                    "health listener {} failed on check '{}': {}",
+                    Failures.name(listener),
+                    check,
+                    Failures.describe(t),
+                    Failures.loggable(t));
+              }
+            }
+          });
+    }
+  }
+
+  /**
+   * Makes the queued listener calls, in order, unless another thread is making them (it then makes
+   * ours too). Call with the lock released.
+   */
+  private void deliverEvents() {
+    while (!events.isEmpty()) {
+      if (!delivering.compareAndSet(false, true)) {
+        // Another thread (or this one, from inside a listener) is delivering and will see ours.
+        return;
       }
+      try {
+        Runnable event;
+        while ((event = events.poll()) != null) {
+          event.run();
+        }
+      } finally {
+        delivering.set(false);
+      }
+      // Re-check: an event queued after our last poll and before the reset would otherwise wait.
     }
   }
 
@@ -478,12 +525,22 @@ final class DefaultHealth implements Health {
   private void notifyProbeListeners(ProbeSnapshot previous, ProbeSnapshot current) {
     log.info("{} probe {} -> {}", current.name(), previous.status(), current.status());
     for (ProbeListener listener : probeListeners) {
-      try {
-        listener.onProbeChange(previous, current);
-      } catch (Throwable t) {
-        rethrowIfFatal(t);
-        log.warn("probe listener {} failed on {}", listener, current.name(), t);
-      }
+      events.add(
+          () -> {
+            if (probeListeners.contains(listener)) {
+              try {
+                listener.onProbeChange(previous, current);
+              } catch (Throwable t) {
+                rethrowIfFatal(t);
+                log.warn(
+                    "probe listener {} failed on {}: {}",
+                    Failures.name(listener),
+                    current.name(),
+                    Failures.describe(t),
+                    Failures.loggable(t));
+              }
+            }
+          });
     }
   }
 
@@ -598,6 +655,7 @@ final class DefaultHealth implements Health {
         this.reason = reason;
         rebuild(EnumSet.of(probe));
       }
+      deliverEvents();
       log.info("{} probe held DOWN: {}", probe.displayName(), reason);
     }
 
@@ -610,6 +668,7 @@ final class DefaultHealth implements Health {
         reason = null;
         rebuild(EnumSet.of(probe));
       }
+      deliverEvents();
       log.info("{} probe override cleared", probe.displayName());
     }
 

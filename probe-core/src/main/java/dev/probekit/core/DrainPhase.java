@@ -1,7 +1,9 @@
 package dev.probekit.core;
 
 /**
- * The steps of the graceful shutdown, in order. Each runs at most once per {@link Lifecycle}.
+ * The steps of the graceful shutdown, in order. Each runs at most once per {@link Lifecycle}, except
+ * that ANNOUNCE and PRE_STOP_DELAY run again after a pre-stop call that no shutdown followed within
+ * the grace period (the lifecycle then resumed normal service).
  *
  * <pre>
  *  SIGTERM / preStop / shutdown()

@@ -112,11 +112,14 @@ public interface Health extends AutoCloseable {
   }
 
   /**
-   * Adds a listener for check transitions.
+   * Adds a listener for check transitions. Listeners are called after the registry's lock is
+   * released, one event at a time in the order the changes happened, so a slow listener delays
+   * other listeners' calls but no status change; what a listener throws is logged at WARN.
    *
    * @param listener called once per effective status change of any check
+   * @return closing it removes the listener, like {@link #removeListener(HealthListener)}
    */
-  void addListener(HealthListener listener);
+  ListenerRegistration addListener(HealthListener listener);
 
   /**
    * Removes a listener added by {@link #addListener(HealthListener)}.
@@ -126,11 +129,13 @@ public interface Health extends AutoCloseable {
   void removeListener(HealthListener listener);
 
   /**
-   * Adds a listener for probe status changes.
+   * Adds a listener for probe status changes, called as described in {@link
+   * #addListener(HealthListener)}.
    *
    * @param listener called once per status change of any probe
+   * @return closing it removes the listener, like {@link #removeProbeListener(ProbeListener)}
    */
-  void addProbeListener(ProbeListener listener);
+  ListenerRegistration addProbeListener(ProbeListener listener);
 
   /**
    * Removes a listener added by {@link #addProbeListener(ProbeListener)}.

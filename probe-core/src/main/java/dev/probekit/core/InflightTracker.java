@@ -1,15 +1,23 @@
 package dev.probekit.core;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts application requests in flight, so a drain knows when the last one has finished.
  *
  * <p>Adapters call {@link #enter()} when a request starts and {@link #exit()} exactly once when
- * its response is complete (or its connection closed). Probe requests are not counted. Both are a
- * striped-counter increment: cheap uncontended and scaling with cores.
+ * its response is complete (or its connection closed). Probe requests are not counted. {@code
+ * enter()} is one atomic increment, {@code exit()} two reads and one compare-and-set.
+ *
+ * <p>A stray {@code exit()} (one more than there were {@code enter()}s: an adapter that counts a
+ * response twice) is ignored, logged once at WARN with the caller's stack and counted in {@link
+ * #strayExits()}: the count never goes below zero, so the stray can never make a later request
+ * invisible to {@link #awaitZero(Duration)}. A stray that comes while other requests are in flight
+ * cannot be told from their own exits; it is caught when the last of them exits.
  *
  * <pre>{@code
  * tracker.enter();
@@ -21,8 +29,13 @@ import java.util.concurrent.locks.LockSupport;
  * }</pre>
  */
 public final class InflightTracker {
-  private final LongAdder entered = new LongAdder();
-  private final LongAdder exited = new LongAdder();
+  private static final Logger log = LoggerFactory.getLogger(InflightTracker.class);
+
+  /** Requests started; only grows. */
+  private final AtomicLong entered = new AtomicLong();
+  /** Requests finished; never above {@link #entered} (exit checks before it counts). */
+  private final AtomicLong exited = new AtomicLong();
+  private final AtomicLong strays = new AtomicLong();
   private final Ticker ticker;
 
   private InflightTracker(Ticker ticker) {
@@ -45,29 +58,54 @@ public final class InflightTracker {
 
   /** Counts a request as started. */
   public void enter() {
-    entered.increment();
+    entered.incrementAndGet();
   }
 
-  /** Counts a request as finished; call once per {@link #enter()}. */
+  /**
+   * Counts a request as finished; call once per {@link #enter()}. An exit with no request in
+   * flight is a stray: ignored, counted in {@link #strayExits()}, the first one logged at WARN.
+   */
   public void exit() {
-    exited.increment();
+    long done;
+    do {
+      done = exited.get();
+      // entered only grows, so done < entered here keeps exited <= entered after the CAS.
+      if (done >= entered.get()) {
+        stray();
+        return;
+      }
+    } while (!exited.compareAndSet(done, done + 1));
+  }
+
+  private void stray() {
+    if (strays.getAndIncrement() == 0) {
+      log.warn(
+          "InflightTracker.exit() called with no request in flight (a request counted out twice?):"
+              + " ignored; later stray exits are only counted (probekit.inflight.stray.exits)",
+          new IllegalStateException("stray exit() called here"));
+    }
   }
 
   /** Requests started and not yet finished (a moment's estimate while requests come and go). */
   public long current() {
-    // Read exits first: a request counted in both cannot then appear as a negative in-flight.
-    long done = exited.sum();
-    return Math.max(0, entered.sum() - done);
+    // Read exits first: exited never passes entered, so the difference is never negative.
+    long done = exited.get();
+    return entered.get() - done;
   }
 
   /** Requests started since creation. */
   public long started() {
-    return entered.sum();
+    return entered.get();
   }
 
-  /** Requests finished since creation. */
+  /** Requests finished since creation (stray exits not counted). */
   public long finished() {
-    return exited.sum();
+    return exited.get();
+  }
+
+  /** Calls of {@link #exit()} that came with no request in flight, and were ignored. */
+  public long strayExits() {
+    return strays.get();
   }
 
   /**
@@ -96,6 +134,11 @@ public final class InflightTracker {
 
   @Override
   public String toString() {
-    return "InflightTracker{current=" + current() + ", started=" + started() + '}';
+    return "InflightTracker{current="
+        + current()
+        + ", started="
+        + started()
+        + (strayExits() == 0 ? "" : ", strayExits=" + strayExits())
+        + '}';
   }
 }

@@ -40,6 +40,22 @@ public interface Lifecycle {
   /** Default pre-stop delay: 5 s. */
   Duration DEFAULT_PRE_STOP_DELAY = Duration.ofSeconds(5);
 
+  /**
+   * Default least duration of an adaptive pre-stop step: 2 s. A pod behind kube-proxy gets no
+   * request that could tell it traffic has moved, yet each node's kube-proxy must still learn of
+   * the removed endpoint and reprogram its rules (its minimum sync period is 1 s by default); 2 s
+   * covers that in a healthy cluster. Applies only with a {@linkplain
+   * Builder#preStopQuietPeriod(Duration) quiet period}.
+   */
+  Duration DEFAULT_PRE_STOP_MIN = Duration.ofSeconds(2);
+
+  /**
+   * Default quiet period of the pre-stop step: zero, the fixed {@linkplain
+   * Builder#preStopDelay(Duration) pre-stop delay} of earlier releases. Set it (1 s is a good
+   * start) to end the step as soon as no application request has arrived for that long.
+   */
+  Duration DEFAULT_PRE_STOP_QUIET_PERIOD = Duration.ZERO;
+
   /** Default drain timeout: 20 s. */
   Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
@@ -49,6 +65,27 @@ public interface Lifecycle {
   /** Default safety margin kept free at the end of the grace period: 2 s. */
   Duration DEFAULT_SAFETY_MARGIN = Duration.ofSeconds(2);
 
+  /**
+   * Exit status after a signal when the sequence finished clean ({@link ShutdownSummary#isClean()}):
+   * 0.
+   */
+  int EXIT_CLEAN = 0;
+
+  /**
+   * Exit status after a signal when the sequence finished but lost something: a request abandoned
+   * at the drain deadline, a shutdown task that failed or timed out, or a fault of other user code
+   * (the summary line says which): 70, {@code EX_SOFTWARE} of sysexits.h.
+   */
+  int EXIT_DEGRADED = 70;
+
+  /**
+   * Exit status when the last-resort watchdog halts a sequence that did not finish (a step hung,
+   * or the JVM's exit did): 124, as {@code timeout(1)} uses. The watchdog fires half a safety
+   * margin after the sequence's budget (grace period minus safety margin) ends, so still before
+   * the kubelet's SIGKILL, and logs one ERROR line naming the step that hung.
+   */
+  int EXIT_HALTED = 124;
+
   /** Default timeout of a shutdown task: 5 s. */
   Duration DEFAULT_TASK_TIMEOUT = Duration.ofSeconds(5);
 
@@ -57,6 +94,18 @@ public interface Lifecycle {
    * variable {@code PROBEKIT_SHUTDOWN_PRE_STOP_DELAY}.
    */
   String PRE_STOP_DELAY_PROPERTY = "probekit.shutdown.pre-stop-delay";
+
+  /**
+   * The setting for {@link Builder#preStopMin(Duration)}: system property {@value}, environment
+   * variable {@code PROBEKIT_SHUTDOWN_PRE_STOP_MIN}.
+   */
+  String PRE_STOP_MIN_PROPERTY = "probekit.shutdown.pre-stop-min";
+
+  /**
+   * The setting for {@link Builder#preStopQuietPeriod(Duration)}: system property {@value},
+   * environment variable {@code PROBEKIT_SHUTDOWN_PRE_STOP_QUIET_PERIOD}.
+   */
+  String PRE_STOP_QUIET_PERIOD_PROPERTY = "probekit.shutdown.pre-stop-quiet-period";
 
   /**
    * The setting for {@link Builder#drainTimeout(Duration)}: system property {@value}, environment
@@ -88,8 +137,14 @@ public interface Lifecycle {
   /** The tracker of application requests in flight; adapters count into it. */
   InflightTracker inflight();
 
-  /** The configured pre-stop delay. */
+  /** The configured pre-stop delay: the maximum of an adaptive pre-stop step. */
   Duration preStopDelay();
+
+  /** The configured least duration of an adaptive pre-stop step. */
+  Duration preStopMin();
+
+  /** The configured quiet period of the pre-stop step; zero for the fixed delay. */
+  Duration preStopQuietPeriod();
 
   /** The configured drain timeout: the longest wait for in-flight requests. */
   Duration drainTimeout();
@@ -100,7 +155,10 @@ public interface Lifecycle {
   /** Whether the sequence has started: responses should now carry {@code Connection: close}. */
   boolean isDraining();
 
-  /** The last phase that completed, or empty before the sequence starts. */
+  /**
+   * The last phase that completed, or empty before the sequence starts (and again after a pre-stop
+   * run that no shutdown followed was given up).
+   */
   Optional<DrainPhase> lastCompletedPhase();
 
   /**
@@ -146,16 +204,20 @@ public interface Lifecycle {
   }
 
   /**
-   * Adds a listener told as each phase completes.
+   * Adds a listener told as each phase completes, and of each fault.
    *
    * @param listener the listener
+   * @return closing it removes the listener
    */
-  void addListener(LifecycleListener listener);
+  ListenerRegistration addListener(LifecycleListener listener);
 
   /**
-   * Makes SIGTERM and SIGINT run the sequence and then exit with status 0, while the servers keep
-   * serving until their own steps. Also installs a JVM shutdown hook, so {@code System.exit} from
-   * elsewhere drains too. Call once.
+   * Makes SIGTERM and SIGINT run the sequence and then exit, while the servers keep serving until
+   * their own steps: with {@link #EXIT_CLEAN} or {@link #EXIT_DEGRADED} as the summary says (the
+   * exit happens even if the sequence itself failed). A second signal runs no step twice; it logs
+   * which step is running. Also installs a JVM shutdown hook, so {@code System.exit} from
+   * elsewhere drains too, and starts, at the first signal or exit, a watchdog that halts the JVM
+   * with {@link #EXIT_HALTED} if the sequence or the exit hangs. Call once.
    *
    * @throws IllegalStateException if already installed on this lifecycle
    */
@@ -166,6 +228,13 @@ public interface Lifecycle {
    * delay is over; what a Kubernetes {@code preStop} hook calls. A later {@link #shutdown()}
    * continues from {@link DrainPhase#STOP_ACCEPTING}. Concurrent and repeated calls wait for the
    * same delay.
+   *
+   * <p>A pre-stop call cannot strand the process: if no {@link #shutdown()} (SIGTERM) follows
+   * within the grace period, the lifecycle logs a WARN and resumes normal service (readiness as
+   * the checks say, {@link #isDraining()} false again), and a later call starts over. A {@link
+   * #shutdown()} that follows a call older than the pre-stop delay gets the budget of a SIGTERM
+   * that had followed a fresh pre-stop: measured from the signal, minus the pre-stop delay already
+   * served, so in-flight requests still drain and tasks still run.
    */
   void preStop();
 
@@ -174,7 +243,9 @@ public interface Lifecycle {
    * at once. The stage completes when the pre-stop delay is over; servers use it to answer a
    * {@code preStop} HTTP hook without holding one of their threads for the whole delay.
    *
-   * @return completes (normally) when the pre-stop delay is over
+   * @return completes normally when the pre-stop delay is over, exceptionally if the pre-stop
+   *     step failed (readiness could not be turned DOWN, or a listener threw): the delay was still
+   *     served, and a {@code preStop} endpoint answers 503 so the failure shows in the pod's events
    */
   CompletionStage<Void> preStopAsync();
 
@@ -191,6 +262,9 @@ public interface Lifecycle {
   final class Builder {
     final Health health;
     Duration preStopDelay = DEFAULT_PRE_STOP_DELAY;
+    Duration preStopMin = DEFAULT_PRE_STOP_MIN;
+    boolean preStopMinSet;
+    Duration preStopQuietPeriod = DEFAULT_PRE_STOP_QUIET_PERIOD;
     Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     Duration gracePeriod = DEFAULT_GRACE_PERIOD;
     Duration safetyMargin = DEFAULT_SAFETY_MARGIN;
@@ -214,6 +288,38 @@ public interface Lifecycle {
     /** {@link #preStopDelay(Duration)} in milliseconds. */
     public Builder preStopDelayMillis(long millis) {
       return preStopDelay(Duration.ofMillis(millis));
+    }
+
+    /**
+     * The least an adaptive pre-stop step lasts, for balancers that send no request that could
+     * show they have moved (kube-proxy); default {@link #DEFAULT_PRE_STOP_MIN}. Must not exceed
+     * the {@linkplain #preStopDelay(Duration) pre-stop delay}, which is the step's maximum.
+     */
+    public Builder preStopMin(Duration preStopMin) {
+      this.preStopMin = nonNegative("preStopMin", preStopMin);
+      this.preStopMinSet = true;
+      return this;
+    }
+
+    /** {@link #preStopMin(Duration)} in milliseconds. */
+    public Builder preStopMinMillis(long millis) {
+      return preStopMin(Duration.ofMillis(millis));
+    }
+
+    /**
+     * Makes the pre-stop step adaptive: it ends once the {@linkplain #preStopMin(Duration)
+     * minimum} has passed and no application request has arrived for this long, or at the
+     * {@linkplain #preStopDelay(Duration) pre-stop delay}, whichever comes first. Default {@link
+     * #DEFAULT_PRE_STOP_QUIET_PERIOD}: zero, the fixed delay.
+     */
+    public Builder preStopQuietPeriod(Duration preStopQuietPeriod) {
+      this.preStopQuietPeriod = nonNegative("preStopQuietPeriod", preStopQuietPeriod);
+      return this;
+    }
+
+    /** {@link #preStopQuietPeriod(Duration)} in milliseconds. */
+    public Builder preStopQuietPeriodMillis(long millis) {
+      return preStopQuietPeriod(Duration.ofMillis(millis));
     }
 
     /** The longest wait for in-flight requests; default {@link #DEFAULT_DRAIN_TIMEOUT}. */
@@ -258,6 +364,7 @@ public interface Lifecycle {
 
     /**
      * Reads the settings {@value Lifecycle#PRE_STOP_DELAY_PROPERTY}, {@value
+     * Lifecycle#PRE_STOP_MIN_PROPERTY}, {@value Lifecycle#PRE_STOP_QUIET_PERIOD_PROPERTY}, {@value
      * Lifecycle#DRAIN_TIMEOUT_PROPERTY}, {@value Lifecycle#GRACE_PERIOD_PROPERTY} and {@value
      * Lifecycle#SAFETY_MARGIN_PROPERTY} from {@code
      * systemProperties}, or else from {@code environment} under the upper-case name with
@@ -275,6 +382,9 @@ public interface Lifecycle {
       Objects.requireNonNull(systemProperties, "systemProperties");
       Objects.requireNonNull(environment, "environment");
       Settings.duration(PRE_STOP_DELAY_PROPERTY, systemProperties, environment, this::preStopDelay);
+      Settings.duration(PRE_STOP_MIN_PROPERTY, systemProperties, environment, this::preStopMin);
+      Settings.duration(
+          PRE_STOP_QUIET_PERIOD_PROPERTY, systemProperties, environment, this::preStopQuietPeriod);
       Settings.duration(DRAIN_TIMEOUT_PROPERTY, systemProperties, environment, this::drainTimeout);
       Settings.duration(GRACE_PERIOD_PROPERTY, systemProperties, environment, this::gracePeriod);
       Settings.duration(SAFETY_MARGIN_PROPERTY, systemProperties, environment, this::safetyMargin);
@@ -306,9 +416,22 @@ public interface Lifecycle {
      * Builds the lifecycle. Logs a warning when pre-stop delay plus drain timeout plus safety
      * margin exceed the grace period, naming the numbers: the drain would then be cut short.
      *
-     * @throws IllegalArgumentException if the safety margin is not shorter than the grace period
+     * @throws IllegalArgumentException if the safety margin is not shorter than the grace period,
+     *     or the pre-stop minimum (when set, or with a quiet period) exceeds the pre-stop delay
      */
     public Lifecycle build() {
+      if ((preStopMinSet || !preStopQuietPeriod.isZero()) && preStopMin.compareTo(preStopDelay) > 0) {
+        throw new IllegalArgumentException(
+            "preStopMin ("
+                + PRE_STOP_MIN_PROPERTY
+                + "): "
+                + Durations.format(preStopMin)
+                + " (expected: <= preStopDelay ("
+                + PRE_STOP_DELAY_PROPERTY
+                + "), the pre-stop maximum, "
+                + Durations.format(preStopDelay)
+                + ")");
+      }
       if (safetyMargin.compareTo(gracePeriod) >= 0) {
         throw new IllegalArgumentException(
             "safetyMargin ("

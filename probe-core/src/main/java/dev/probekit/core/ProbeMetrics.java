@@ -42,6 +42,20 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code probekit.shutdown.phase} ({@code probekit_shutdown_phase_seconds})</td>
  *       <td>timer</td><td>{@code phase}</td><td>how long each drain phase took (with a
  *       lifecycle)</td></tr>
+ *   <tr><td>{@code probekit.shutdown.faults} ({@code probekit_shutdown_faults_total})</td>
+ *       <td>counter</td><td>{@code phase}</td><td>user code that threw or timed out during the
+ *       shutdown (actions, listeners, tasks); the sequence went on (with a lifecycle; registered at
+ *       a phase's first fault)</td></tr>
+ *   <tr><td>{@code probekit.shutdown.prestop.propagation}
+ *       ({@code probekit_shutdown_prestop_propagation_seconds})</td><td>timer</td>
+ *       <td>{@code ending}</td><td>when the last application request arrived after readiness
+ *       turned DOWN: how long the balancers really took (with a lifecycle; at the first pre-stop
+ *       step that saw a request)</td></tr>
+ *   <tr><td>{@code probekit.shutdown.prestop.arrivals}
+ *       ({@code probekit_shutdown_prestop_arrivals_total})</td><td>counter</td>
+ *       <td>{@code ending}</td><td>application requests that arrived during the pre-stop step;
+ *       {@code ending} is {@code fixed}, {@code quiet}, {@code maximum} or {@code skipped} (with a
+ *       lifecycle; at the first pre-stop step)</td></tr>
  * </table>
  *
  * <p>Checks registered after binding get their meters when registered; an unregistered check's
@@ -71,19 +85,31 @@ public final class ProbeMetrics implements AutoCloseable {
   /** Timer: the duration of each completed drain phase. */
   public static final String SHUTDOWN_PHASE = "probekit.shutdown.phase";
 
+  /** Timer: the last application request's arrival after readiness DOWN, by how the step ended. */
+  public static final String PRE_STOP_PROPAGATION = "probekit.shutdown.prestop.propagation";
+
+  /** Counter: application requests that arrived during the pre-stop step. */
+  public static final String PRE_STOP_ARRIVALS = "probekit.shutdown.prestop.arrivals";
+
+  /** Counter: faults of user code during the shutdown, by phase. */
+  public static final String SHUTDOWN_FAULTS = "probekit.shutdown.faults";
+
   private final Health health;
   private final MeterRegistry registry;
   /**
    * Guards {@link #closed}, {@link #checks}' membership and {@link #fixedMeters}, so that a check
-   * event racing with {@link #close()} cannot leave a meter behind. Health events arrive holding
-   * the health's lock and then take this one; nothing here calls into the health while holding it.
+   * event racing with {@link #close()} cannot leave a meter behind. Health events arrive in order,
+   * after the health has released its lock; nothing here calls into the health while holding it.
    */
   private final Object lock = new Object();
 
   private final Map<String, CheckMeters> checks = new HashMap<>();
   private final List<Meter> fixedMeters = new ArrayList<>();
   private final Map<DrainPhase, Timer> phaseTimers = new EnumMap<>(DrainPhase.class);
+  private final Map<DrainPhase, Counter> faultCounters = new EnumMap<>(DrainPhase.class);
   private final Listener listener = new Listener();
+  private volatile ListenerRegistration healthRegistration;
+  private volatile ListenerRegistration lifecycleRegistration;
   private volatile boolean closed;
 
   private ProbeMetrics(Health health, MeterRegistry registry) {
@@ -127,8 +153,8 @@ public final class ProbeMetrics implements AutoCloseable {
   }
 
   /**
-   * Stops observing and removes every meter this binding registered. Idempotent. The lifecycle
-   * listener, which cannot be removed, does nothing afterwards.
+   * Stops observing (removes its health and lifecycle listeners) and removes every meter this
+   * binding registered. Idempotent.
    */
   @Override
   public void close() {
@@ -145,7 +171,14 @@ public final class ProbeMetrics implements AutoCloseable {
       }
       fixedMeters.clear();
     }
-    health.removeListener(listener);
+    ListenerRegistration h = healthRegistration;
+    if (h != null) {
+      h.close();
+    }
+    ListenerRegistration l = lifecycleRegistration;
+    if (l != null) {
+      l.close();
+    }
   }
 
   @Override
@@ -168,7 +201,7 @@ public final class ProbeMetrics implements AutoCloseable {
     }
     // Listen first, then add the checks already registered: a check registered in between is
     // seen twice, which addCheck tolerates; one unregistered in between is caught by the re-check.
-    health.addListener(listener);
+    healthRegistration = health.addListener(listener);
     for (String name : health.checkNames()) {
       Optional<CheckState> state = health.check(name);
       synchronized (lock) {
@@ -200,12 +233,87 @@ public final class ProbeMetrics implements AutoCloseable {
         fixedMeters.add(timer);
       }
     }
-    lifecycle.addListener(
-        (phase, took) -> {
-          if (!closed) {
-            phaseTimers.get(phase).record(took);
-          }
-        });
+    lifecycleRegistration =
+        lifecycle.addListener(
+            new LifecycleListener() {
+              @Override
+              public void onPhaseCompleted(DrainPhase phase, Duration took) {
+                if (!closed) {
+                  phaseTimers.get(phase).record(took);
+                }
+              }
+
+              @Override
+              public void onFault(DrainPhase phase, String description) {
+                faultCounter(phase).ifPresent(Counter::increment);
+              }
+
+              @Override
+              public void onPreStopEnded(PreStopReport report) {
+                recordPreStop(report);
+              }
+
+              @Override
+              public String toString() {
+                return "ProbeMetrics.LifecycleListener";
+              }
+            });
+  }
+
+  /** Records the pre-stop evidence; its meters are registered at the first report. */
+  private void recordPreStop(PreStopReport report) {
+    String ending = report.ending().tagValue();
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      Counter arrivals =
+          Counter.builder(PRE_STOP_ARRIVALS)
+              .description("Application requests that arrived during the pre-stop step")
+              .tag("ending", ending)
+              .register(registry);
+      if (!fixedMeters.contains(arrivals)) {
+        fixedMeters.add(arrivals);
+      }
+      arrivals.increment(report.arrivals());
+      report
+          .lastArrival()
+          .ifPresent(
+              last -> {
+                Timer propagation =
+                    Timer.builder(PRE_STOP_PROPAGATION)
+                        .description(
+                            "When the last application request arrived after readiness DOWN")
+                        .tag("ending", ending)
+                        .register(registry);
+                if (!fixedMeters.contains(propagation)) {
+                  fixedMeters.add(propagation);
+                }
+                propagation.record(last);
+              });
+    }
+  }
+
+  /** The fault counter of {@code phase}, registered at its first fault; empty once closed. */
+  private Optional<Counter> faultCounter(DrainPhase phase) {
+    synchronized (lock) {
+      if (closed) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          faultCounters.computeIfAbsent(
+              phase,
+              p -> {
+                Counter counter =
+                    Counter.builder(SHUTDOWN_FAULTS)
+                        .description(
+                            "User code that threw or timed out during the shutdown; it went on")
+                        .tag("phase", p.tagValue())
+                        .register(registry);
+                fixedMeters.add(counter);
+                return counter;
+              }));
+    }
   }
 
   /** Call with {@link #lock} held. */
@@ -280,7 +388,7 @@ public final class ProbeMetrics implements AutoCloseable {
     }
   }
 
-  /** Follows registrations, runs and removals; called in order, under the health's lock. */
+  /** Follows registrations, runs and removals; called in order, one event at a time. */
   private final class Listener implements HealthListener {
     @Override
     public void onTransition(String check, CheckState previous, CheckState current) {

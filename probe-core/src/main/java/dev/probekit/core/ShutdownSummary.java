@@ -7,26 +7,37 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
-/** What a graceful shutdown did: how long each phase took, what drained, what failed. */
+/**
+ * What a graceful shutdown did: how long each phase took, what drained, what failed: shutdown tasks
+ * that threw or timed out, and faults of the other user code the sequence called (stop-accepting
+ * actions, lifecycle and probe listeners), each of which the sequence logged and went past.
+ */
 public final class ShutdownSummary {
   private final Map<DrainPhase, Duration> phaseDurations;
   private final Duration total;
   private final long requestsDrained;
   private final long requestsAbandoned;
   private final List<String> failedTasks;
+  private final List<String> faults;
+  private final PreStopReport preStop;
 
   private ShutdownSummary(
       Map<DrainPhase, Duration> phaseDurations,
       Duration total,
       long requestsDrained,
       long requestsAbandoned,
-      List<String> failedTasks) {
+      List<String> failedTasks,
+      List<String> faults,
+      PreStopReport preStop) {
     this.phaseDurations = Collections.unmodifiableMap(new EnumMap<>(phaseDurations));
     this.total = total;
     this.requestsDrained = requestsDrained;
     this.requestsAbandoned = requestsAbandoned;
     this.failedTasks = List.copyOf(failedTasks);
+    this.faults = List.copyOf(faults);
+    this.preStop = preStop;
   }
 
   /**
@@ -44,15 +55,61 @@ public final class ShutdownSummary {
       long requestsDrained,
       long requestsAbandoned,
       List<String> failedTasks) {
+    return of(phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, List.of());
+  }
+
+  /**
+   * A summary with faults.
+   *
+   * @param phaseDurations how long each phase that ran took
+   * @param total the whole sequence's duration
+   * @param requestsDrained requests that finished between stop-accepting and the drain deadline
+   * @param requestsAbandoned requests still in flight at the drain deadline
+   * @param failedTasks names of the shutdown tasks that threw or timed out
+   * @param faults one description per failure of other user code, such as {@code
+   *     "stop-accepting: action 'app' threw AssertionError: boom"}
+   */
+  public static ShutdownSummary of(
+      Map<DrainPhase, Duration> phaseDurations,
+      Duration total,
+      long requestsDrained,
+      long requestsAbandoned,
+      List<String> failedTasks,
+      List<String> faults) {
+    return of(phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, faults, null);
+  }
+
+  /**
+   * A summary with faults and the pre-stop evidence.
+   *
+   * @param phaseDurations how long each phase that ran took
+   * @param total the whole sequence's duration
+   * @param requestsDrained requests that finished between stop-accepting and the drain deadline
+   * @param requestsAbandoned requests still in flight at the drain deadline
+   * @param failedTasks names of the shutdown tasks that threw or timed out
+   * @param faults one description per failure of other user code
+   * @param preStop how the pre-stop step went; null if it did not run
+   */
+  public static ShutdownSummary of(
+      Map<DrainPhase, Duration> phaseDurations,
+      Duration total,
+      long requestsDrained,
+      long requestsAbandoned,
+      List<String> failedTasks,
+      List<String> faults,
+      PreStopReport preStop) {
     Objects.requireNonNull(phaseDurations, "phaseDurations");
     Objects.requireNonNull(total, "total");
     Objects.requireNonNull(failedTasks, "failedTasks");
+    Objects.requireNonNull(faults, "faults");
     return new ShutdownSummary(
         phaseDurations.isEmpty() ? new EnumMap<>(DrainPhase.class) : phaseDurations,
         total,
         requestsDrained,
         requestsAbandoned,
-        failedTasks);
+        failedTasks,
+        faults,
+        preStop);
   }
 
   /** How long each phase that ran took, in phase order; unmodifiable. */
@@ -80,6 +137,28 @@ public final class ShutdownSummary {
     return failedTasks;
   }
 
+  /**
+   * Failures of user code other than shutdown tasks (stop-accepting actions, listeners), in the
+   * order they happened; each was logged at WARN and the sequence went on.
+   */
+  public List<String> faults() {
+    return faults;
+  }
+
+  /** How the pre-stop step went: how it ended, when the last request arrived; empty if it did not run. */
+  public Optional<PreStopReport> preStop() {
+    return Optional.ofNullable(preStop);
+  }
+
+  /**
+   * Whether the shutdown lost nothing: no request abandoned, no task failed, no fault. The signal
+   * handler exits with {@link Lifecycle#EXIT_CLEAN} when it is, else with {@link
+   * Lifecycle#EXIT_DEGRADED}.
+   */
+  public boolean isClean() {
+    return requestsAbandoned == 0 && failedTasks.isEmpty() && faults.isEmpty();
+  }
+
   /** The one summary line that the lifecycle logs. */
   @Override
   public String toString() {
@@ -87,11 +166,18 @@ public final class ShutdownSummary {
     for (Map.Entry<DrainPhase, Duration> e : phaseDurations.entrySet()) {
       sb.append(' ').append(e.getKey().tagValue()).append('=').append(Durations.format(e.getValue()));
     }
+    if (preStop != null) {
+      sb.append(", ").append(preStop);
+    }
     sb.append(", requests drained=").append(requestsDrained);
     sb.append(", abandoned=").append(requestsAbandoned);
     sb.append(", tasks failed=").append(failedTasks.size());
     if (!failedTasks.isEmpty()) {
       sb.append(' ').append(failedTasks);
+    }
+    sb.append(", faults=").append(faults.size());
+    if (!faults.isEmpty()) {
+      sb.append(' ').append(faults);
     }
     return sb.toString();
   }
@@ -109,11 +195,14 @@ public final class ShutdownSummary {
         && requestsAbandoned == that.requestsAbandoned
         && phaseDurations.equals(that.phaseDurations)
         && total.equals(that.total)
-        && failedTasks.equals(that.failedTasks);
+        && failedTasks.equals(that.failedTasks)
+        && faults.equals(that.faults)
+        && Objects.equals(preStop, that.preStop);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks);
+    return Objects.hash(
+        phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, faults, preStop);
   }
 }
