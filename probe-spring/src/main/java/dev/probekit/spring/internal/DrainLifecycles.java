@@ -11,10 +11,12 @@ import org.springframework.context.SmartLifecycle;
  *
  * <pre>
  *  phase                      what runs
+ *  (event)     ContextClosed  task executors/schedulers that joined the drain keep accepting
  *  MAX - 512   (PreStop)      Probekit: readiness DOWN, pre-stop delay (still serving)
  *  MAX - 1024  (Boot)         web server graceful shutdown: stop accepting, await requests
- *  MAX - 1536  (Drain)        Probekit: stop-accepting hooks, drain the InflightTracker,
- *                             shutdown tasks (last registered first)
+ *  MAX - 1536  (Drain)        Probekit: stop-accepting hooks; every drain participant (HTTP,
+ *                             task executors/schedulers, consumers, streams) stops accepting
+ *                             and drains in parallel; shutdown tasks (last registered first)
  *  MAX - 2048  (Boot)         web server stop
  *  ...                        the application's own lifecycles, then bean destruction
  * </pre>
