@@ -50,7 +50,12 @@ final class Drain {
 
   Drain(List<DrainParticipant> participants, Ticker ticker, Duration progressEvery, Faults faults) {
     for (DrainParticipant p : participants) {
-      entries.add(new Entry(p));
+      Entry e = new Entry(p);
+      // Counted from here: the lifecycle builds the drain before the servers stop accepting, so
+      // what finishes while they close is drained too.
+      e.finishedAtStart = finished(e);
+      e.inFlightAtStart = inFlight(e);
+      entries.add(e);
     }
     this.ticker = ticker;
     this.progressEvery = progressEvery;
@@ -61,8 +66,6 @@ final class Drain {
   void stopAccepting(Duration bound) {
     CountDownLatch returned = new CountDownLatch(entries.size());
     for (Entry e : entries) {
-      e.finishedAtStart = finished(e);
-      e.inFlightAtStart = inFlight(e);
       e.stopper =
           start(
               "probekit-stop-accepting-" + e.name,
@@ -214,7 +217,7 @@ final class Drain {
     }
   }
 
-  private long inFlight(Entry e) {
+  private static long inFlight(Entry e) {
     try {
       return e.participant.inFlight();
     } catch (Throwable t) {

@@ -88,6 +88,8 @@ public final class PollingConsumer<T> implements DrainParticipant, Counted, Auto
   private final AtomicLong failedBatches = new AtomicLong();
   private volatile boolean stopping;
   private volatile long current;
+  /** Failures in a row; only the first of a run is logged with its stack trace. */
+  private int failuresInARow;
   private volatile Thread loop;
 
   private PollingConsumer(Builder<T> b) {
@@ -137,6 +139,7 @@ public final class PollingConsumer<T> implements DrainParticipant, Counted, Auto
           pause(failureBackoff);
           continue;
         }
+        failuresInARow = 0;
         if (batch == null || batch.isEmpty()) {
           pause(idleWait);
           continue;
@@ -148,6 +151,7 @@ public final class PollingConsumer<T> implements DrainParticipant, Counted, Auto
           process.handle(claimed);
           commit.handle(claimed);
           committed.addAndGet(claimed.size());
+          failuresInARow = 0;
         } catch (Throwable t) {
           failedBatches.incrementAndGet();
           safeWarn(
@@ -174,7 +178,12 @@ public final class PollingConsumer<T> implements DrainParticipant, Counted, Auto
 
   private void safeWarn(String message, Throwable t) {
     try {
-      log.warn("consumer '{}': {}", name, message, Failures.loggable(t));
+      // An outage fails every poll: one stack trace per run of failures, then one line each.
+      if (failuresInARow++ == 0) {
+        log.warn("consumer '{}': {}", name, message, Failures.loggable(t));
+      } else {
+        log.warn("consumer '{}': {} ({} failures in a row)", name, message, failuresInARow);
+      }
     } catch (Throwable ignored) {
       // A broken logger must not end the loop.
     }
