@@ -215,7 +215,7 @@ final class DefaultLifecycle implements Lifecycle {
             "drain participant name: " + name + " (expected: unique, not '" + DrainParticipant.HTTP + "')");
       }
       if (shutdownClaimed.get()) {
-        // Too late to be told to stop accepting with the others: tell it now, alone.
+        // Too late to stop accepting with the others; the caller must stop it itself.
         log.warn(
             "shutdown: drain participant '{}' registered after the drain started: not drained", name);
       }
@@ -551,10 +551,8 @@ final class DefaultLifecycle implements Lifecycle {
       // in time are drained too.
       long abandoned = reports.get(0).abandoned();
       long drainedCount = reports.get(0).drained();
-      for (ParticipantReport report : reports) {
-        if (report.name().equals(DrainParticipant.HTTP) && report == reports.get(0)) {
-          continue;
-        }
+      // The first report is HTTP's, which the summary line states as requests.
+      for (ParticipantReport report : reports.subList(1, reports.size())) {
         log.info("shutdown: drain participant {}", report);
       }
       for (LifecycleListener listener : listeners) {

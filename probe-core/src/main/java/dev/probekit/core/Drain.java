@@ -87,7 +87,7 @@ final class Drain {
         faults.report("drain participant '" + e.name + "' stopAccepting", e.stopFailure, null);
       } else if (!e.stopReturned) {
         e.failure = "stopAccepting did not return within " + Durations.format(bound);
-        faults.report("drain participant '" + e.name + "' stopAccepting", null, e.failure);
+        faults.report("drain participant '" + e.name + "'", null, e.failure);
       }
     }
   }
@@ -164,7 +164,7 @@ final class Drain {
     } else if (!e.done) {
       String how = "awaitIdle did not return within " + Durations.format(timeout) + " (hung)";
       failure = failure == null ? how : failure + "; " + how;
-      faults.report("drain participant '" + e.name + "' awaitIdle", null, how);
+      faults.report("drain participant '" + e.name + "'", null, how);
     }
     long left = e.done && e.idle ? 0 : Math.max(0, inFlight(e));
     long dropped = e.participant instanceof Counted ? dropped(e) : 0;
