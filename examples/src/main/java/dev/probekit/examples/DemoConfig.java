@@ -20,6 +20,8 @@ final class DemoConfig {
   static final String DETAILS = "probekit.demo.details";
   static final String THREADS = "probekit.demo.threads";
   static final String DATABASE_URL = "probekit.demo.database-url";
+  static final String JOB_DURATION = "probekit.demo.job-duration";
+  static final String TICK_INTERVAL = "probekit.demo.tick-interval";
   static final String DATABASE_USER = "probekit.demo.database-user";
   static final String DATABASE_PASSWORD = "probekit.demo.database-password";
 
@@ -32,6 +34,10 @@ final class DemoConfig {
   final Duration waitDeadline;
   final boolean details;
   final int threads;
+  /** How long each queued job, executor task and scheduled run takes. */
+  final Duration jobDuration;
+  /** The scheduled job's interval; zero for none. */
+  final Duration tickInterval;
   /** An external database's JDBC URL, or {@code null} for the embedded H2 server. */
   final String databaseUrl;
   /** The user, or {@code null} when not set. */
@@ -51,6 +57,8 @@ final class DemoConfig {
     }
     details = d.equals("always");
     threads = number(THREADS, lookup(THREADS, sys, env, "16"), 1, 1000);
+    jobDuration = duration(JOB_DURATION, lookup(JOB_DURATION, sys, env, "200ms"));
+    tickInterval = duration(TICK_INTERVAL, lookup(TICK_INTERVAL, sys, env, "1s"));
     String url = lookup(DATABASE_URL, sys, env, "");
     if (!url.isEmpty() && !url.startsWith("jdbc:")) {
       // Not quoted: a URL can carry a password.

@@ -70,6 +70,7 @@ public final class DemoService {
   private final String databaseUser;
   private final String databasePassword;
   private DemoDatabase database;
+  private DemoJobs jobs;
   private final AtomicBoolean appStarted = new AtomicBoolean();
   private final AtomicInteger working = new AtomicInteger();
   /** {@code /work} requests of a second or more in progress: the ones a drain must wait for. */
@@ -191,6 +192,13 @@ public final class DemoService {
     // Closed before the embedded server stops (shutdown tasks run last-registered-first).
     lifecycle.addShutdownTask("database-pool", database::close);
     health.register("database", DemoDatabase.readinessCheck(database.dataSource()), DemoDatabase.readinessOptions());
+    try {
+      jobs = new DemoJobs(database.dataSource(), config.jobDuration, config.tickInterval, lifecycle);
+    } catch (java.sql.SQLException e) {
+      System.err.println("probekit-demo: cannot create the job tables: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     startAppServer();
     appStarted.set(true);
     int app = appServer.getAddress().getPort();
@@ -326,6 +334,10 @@ public final class DemoService {
           }
           dependency(exchange, path.endsWith("/up"));
           return;
+        case "/jobs":
+        case "/tasks":
+          jobs(exchange, method, path.equals("/jobs"));
+          return;
         case "/stats":
           InflightTracker inflight = lifecycle.inflight();
           respond(
@@ -358,6 +370,48 @@ public final class DemoService {
       return;
     }
     respond(exchange, 200, "hello from probekit-demo; " + product + " answered\n");
+  }
+
+  /**
+   * {@code POST /jobs?n=N} enqueues N jobs, {@code POST /tasks?n=N} submits N executor tasks (503
+   * once draining); {@code GET} answers their counts as JSON.
+   */
+  private void jobs(HttpExchange exchange, String method, boolean queue) throws IOException {
+    try {
+      if (method.equals("GET")) {
+        respondJson(exchange, queue ? jobs.countsJson() : jobs.tasksJson());
+        return;
+      }
+      if (!requireMethod(exchange, method, "POST")) {
+        return;
+      }
+      String query = exchange.getRequestURI().getRawQuery();
+      int n = -1;
+      if (query != null && query.matches("n=\\d{1,5}")) {
+        n = Integer.parseInt(query.substring(2));
+      }
+      if (n < 1 || n > DemoJobs.MAX_PER_REQUEST) {
+        respond(exchange, 400, "expected ?n=1.." + DemoJobs.MAX_PER_REQUEST + "\n");
+        return;
+      }
+      if (queue) {
+        jobs.enqueue(n);
+      } else {
+        jobs.submitTasks(n);
+      }
+      respond(exchange, 202, (queue ? "enqueued " : "submitted ") + n + "\n");
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      respond(exchange, 503, "draining: no new tasks\n");
+    } catch (java.sql.SQLException e) {
+      respond(exchange, 503, "database unavailable\n");
+    }
+  }
+
+  private void respondJson(HttpExchange exchange, String json) throws IOException {
+    byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, bytes.length);
+    exchange.getResponseBody().write(bytes);
   }
 
   /** {@code POST /dependency/down|up}: stops or starts the embedded database server for real. */

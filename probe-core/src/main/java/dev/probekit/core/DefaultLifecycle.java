@@ -46,6 +46,8 @@ import sun.misc.SignalHandler;
 final class DefaultLifecycle implements Lifecycle {
   private static final Logger log = LoggerFactory.getLogger(Lifecycle.class);
   static final String SHUTTING_DOWN = "shutting down";
+  /** The longest the drain participants' stop-accepting calls may hold the sequence. */
+  private static final Duration STOP_ACCEPTING_BOUND = Duration.ofSeconds(2);
   /** How often waits that must notice a flag (the resume timer, the watchdog) wake up. */
   private static final long POLL_NANOS = 50_000_000L;
 
@@ -64,6 +66,9 @@ final class DefaultLifecycle implements Lifecycle {
   private final List<Named<ShutdownTask>> tasks = new CopyOnWriteArrayList<>();
   private final List<Named<ShutdownTask>> lastTasks = new CopyOnWriteArrayList<>();
   private final List<LifecycleListener> listeners = new CopyOnWriteArrayList<>();
+  /** Drain participants other than HTTP, in registration order. */
+  private final List<DrainParticipant> participants = new CopyOnWriteArrayList<>();
+  private final Duration progressEvery;
 
   /** Guards {@link #preStopRun} changes, {@link #shutdownRequested} and resuming. */
   private final Object stateLock = new Object();
@@ -114,6 +119,7 @@ final class DefaultLifecycle implements Lifecycle {
     this.inflight = b.inflight != null ? b.inflight : InflightTracker.create(b.ticker);
     this.ticker = b.ticker;
     this.exitOnSignal = b.exitOnSignal;
+    this.progressEvery = b.drainProgressInterval;
     // Register before reading, so a change between the two is not missed.
     health.addProbeListener(
         (previous, current) -> {
@@ -197,6 +203,26 @@ final class DefaultLifecycle implements Lifecycle {
   public void closeLast(String name, AutoCloseable resource) {
     Objects.requireNonNull(resource, "resource");
     lastTasks.add(new Named<>(name, resource::close, DEFAULT_TASK_TIMEOUT));
+  }
+
+  @Override
+  public <P extends DrainParticipant> P addDrainParticipant(P participant) {
+    Objects.requireNonNull(participant, "participant");
+    String name = Objects.requireNonNull(participant.name(), "participant.name()");
+    synchronized (participants) {
+      if (name.equals(DrainParticipant.HTTP)
+          || participants.stream().anyMatch(p -> p.name().equals(name))) {
+        throw new IllegalArgumentException(
+            "drain participant name: " + name + " (expected: unique, not '" + DrainParticipant.HTTP + "')");
+      }
+      if (shutdownClaimed.get()) {
+        // Too late to stop accepting with the others; the caller must stop it itself.
+        log.warn(
+            "shutdown: drain participant '{}' registered after the drain started: not drained", name);
+      }
+      participants.add(participant);
+    }
+    return participant;
   }
 
   @Override
@@ -478,30 +504,66 @@ final class DefaultLifecycle implements Lifecycle {
         budgetStart = shutdownBudgetStart;
       }
       long t0 = ticker.read();
-      // Requests finishing from here on are the drained ones: the listeners are closing now.
-      long finishedAtStart = inflight.finished();
+      // Built before the servers' actions run: requests finishing from here on are the drained ones.
+      List<DrainParticipant> all = new ArrayList<>();
+      all.add(new HttpParticipant(inflight));
+      all.addAll(participants);
+      Drain drain =
+          new Drain(
+              all,
+              ticker,
+              progressEvery,
+              (what, thrown, how) -> {
+                if (thrown != null) {
+                  fault(DrainPhase.DRAIN, what, thrown);
+                } else {
+                  String description = what + " " + how;
+                  faults.add(DrainPhase.DRAIN.tagValue() + ": " + description);
+                  safeLog(() -> log.warn("shutdown: {}; going on", description));
+                  tellFault(DrainPhase.DRAIN, description);
+                }
+              });
       for (Named<Runnable> action : stopAccepting) {
         guard(
             DrainPhase.STOP_ACCEPTING,
             "stop-accepting action '" + action.name + "'",
             action.value);
       }
+      // Every other participant stops accepting at once, each on a thread of its own.
+      step = "stop-accepting of the drain participants";
+      drain.stopAccepting(min(STOP_ACCEPTING_BOUND, remaining()));
       completed(DrainPhase.STOP_ACCEPTING, t0);
 
       long t1 = ticker.read();
       long inFlightAtStart = inflight.current();
       Duration drainFor = min(drainTimeout, remaining());
-      step = "drain of " + inFlightAtStart + " in-flight request(s)";
-      log.info(
-          "shutdown: draining {} in-flight request(s), for at most {}",
-          inFlightAtStart,
-          Durations.format(drainFor));
-      boolean drained = awaitDrain(drainFor);
-      long abandoned = drained ? 0 : inflight.current();
-      // Counted as finishes since stop-accepting began rather than as a difference of in-flight
-      // counts: requests that arrive on kept-alive connections meanwhile and finish in time are
-      // drained too.
-      long drainedCount = inflight.finished() - finishedAtStart;
+      step = "drain of " + drain.holding();
+      if (participants.isEmpty()) {
+        log.info(
+            "shutdown: draining {} in-flight request(s), for at most {}",
+            inFlightAtStart,
+            Durations.format(drainFor));
+      } else {
+        log.info("shutdown: draining {}, for at most {}", drain.holding(), Durations.format(drainFor));
+      }
+      List<ParticipantReport> reports = drain.await(drainFor);
+      // The HTTP participant counts finishes since stop-accepting began rather than a difference
+      // of in-flight counts: requests that arrive on kept-alive connections meanwhile and finish
+      // in time are drained too.
+      long abandoned = reports.get(0).abandoned();
+      long drainedCount = reports.get(0).drained();
+      // The first report is HTTP's, which the summary line states as requests.
+      for (ParticipantReport report : reports.subList(1, reports.size())) {
+        log.info("shutdown: drain participant {}", report);
+      }
+      for (LifecycleListener listener : listeners) {
+        for (ParticipantReport report : reports) {
+          guard(
+              DrainPhase.DRAIN,
+              "lifecycle listener " + Failures.name(listener) + " on participant " + report.name(),
+              () -> listener.onParticipantDrained(report));
+        }
+      }
       completed(DrainPhase.DRAIN, t1);
 
       long t2 = ticker.read();
@@ -520,7 +582,8 @@ final class DefaultLifecycle implements Lifecycle {
                 abandoned,
                 failed,
                 List.copyOf(faults),
-                preStopReport);
+                preStopReport,
+                reports);
       }
       log.info("{}", summary);
       shutdownDone.complete(summary);
@@ -572,15 +635,6 @@ final class DefaultLifecycle implements Lifecycle {
   @Override
   public Optional<ShutdownSummary> summary() {
     return Optional.ofNullable(shutdownDone.getNow(null));
-  }
-
-  private boolean awaitDrain(Duration timeout) {
-    try {
-      return inflight.awaitZero(timeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return inflight.current() == 0;
-    }
   }
 
   private List<String> runTasks(List<Named<ShutdownTask>> toRun) {

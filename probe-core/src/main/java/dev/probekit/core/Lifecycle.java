@@ -86,6 +86,12 @@ public interface Lifecycle {
    */
   int EXIT_HALTED = 124;
 
+  /**
+   * Default interval between the drain's progress lines (one line naming each participant and
+   * what it still holds): 5 s.
+   */
+  Duration DEFAULT_DRAIN_PROGRESS_INTERVAL = Duration.ofSeconds(5);
+
   /** Default timeout of a shutdown task: 5 s. */
   Duration DEFAULT_TASK_TIMEOUT = Duration.ofSeconds(5);
 
@@ -204,6 +210,23 @@ public interface Lifecycle {
   }
 
   /**
+   * Adds a participant to the drain: at {@link DrainPhase#STOP_ACCEPTING} it stops accepting
+   * together with the servers and every other participant, then all drain in parallel within the
+   * {@linkplain #drainTimeout() drain timeout}; the summary and the listeners get a {@link
+   * ParticipantReport} for it. The HTTP requests of {@link #inflight()} are always the participant
+   * {@value DrainParticipant#HTTP}. Register before the shutdown starts; one registered later is
+   * not drained.
+   *
+   * @param participant the participant; its name must be unique and not {@value
+   *     DrainParticipant#HTTP}
+   * @param <P> its type, so that {@code DrainParticipant.executor(...)} can be registered and used
+   *     in one expression
+   * @return {@code participant}
+   * @throws IllegalArgumentException if the name is taken
+   */
+  <P extends DrainParticipant> P addDrainParticipant(P participant);
+
+  /**
    * Adds a listener told as each phase completes, and of each fault.
    *
    * @param listener the listener
@@ -271,6 +294,7 @@ public interface Lifecycle {
     InflightTracker inflight;
     Ticker ticker = Ticker.system();
     boolean exitOnSignal = true;
+    Duration drainProgressInterval = DEFAULT_DRAIN_PROGRESS_INTERVAL;
 
     Builder(Health health) {
       this.health = Objects.requireNonNull(health, "health");
@@ -388,6 +412,19 @@ public interface Lifecycle {
       Settings.duration(DRAIN_TIMEOUT_PROPERTY, systemProperties, environment, this::drainTimeout);
       Settings.duration(GRACE_PERIOD_PROPERTY, systemProperties, environment, this::gracePeriod);
       Settings.duration(SAFETY_MARGIN_PROPERTY, systemProperties, environment, this::safetyMargin);
+      return this;
+    }
+
+    /**
+     * How often the drain logs one line naming each participant and what it still holds, while
+     * any is not idle; default {@link #DEFAULT_DRAIN_PROGRESS_INTERVAL}.
+     */
+    public Builder drainProgressInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isZero() || interval.isNegative()) {
+        throw new IllegalArgumentException("drainProgressInterval: " + interval + " (expected: > 0)");
+      }
+      this.drainProgressInterval = interval;
       return this;
     }
 

@@ -34,4 +34,13 @@ public interface LifecycleListener {
    * @param report the evidence
    */
   default void onPreStopEnded(PreStopReport report) {}
+
+  /**
+   * Called once per drain participant when {@link DrainPhase#DRAIN} ends, before the phase is
+   * reported completed: what it drained and abandoned, and how it failed. The HTTP requests come
+   * first, as the participant {@value DrainParticipant#HTTP}. Default: nothing.
+   *
+   * @param report the participant's report
+   */
+  default void onParticipantDrained(ParticipantReport report) {}
 }

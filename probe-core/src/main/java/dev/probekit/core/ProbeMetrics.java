@@ -56,6 +56,13 @@ import java.util.concurrent.TimeUnit;
  *       <td>{@code ending}</td><td>application requests that arrived during the pre-stop step;
  *       {@code ending} is {@code fixed}, {@code quiet}, {@code maximum} or {@code skipped} (with a
  *       lifecycle; at the first pre-stop step)</td></tr>
+ *   <tr><td>{@code probekit.drain.drained} ({@code probekit_drain_drained_total})</td>
+ *       <td>counter</td><td>{@code participant}</td><td>units of work (requests, tasks, batch
+ *       items, streams) a drain participant finished during the drain ({@code http} for requests;
+ *       with a lifecycle, at the drain)</td></tr>
+ *   <tr><td>{@code probekit.drain.abandoned} ({@code probekit_drain_abandoned_total})</td>
+ *       <td>counter</td><td>{@code participant}</td><td>units still in flight at the drain's
+ *       deadline, or dropped unrun (with a lifecycle, at the drain)</td></tr>
  * </table>
  *
  * <p>Checks registered after binding get their meters when registered; an unregistered check's
@@ -93,6 +100,12 @@ public final class ProbeMetrics implements AutoCloseable {
 
   /** Counter: faults of user code during the shutdown, by phase. */
   public static final String SHUTDOWN_FAULTS = "probekit.shutdown.faults";
+
+  /** Counter: units of work a drain participant finished during the drain. */
+  public static final String DRAIN_DRAINED = "probekit.drain.drained";
+
+  /** Counter: units of work a drain participant still held at the drain's deadline. */
+  public static final String DRAIN_ABANDONED = "probekit.drain.abandoned";
 
   private final Health health;
   private final MeterRegistry registry;
@@ -254,6 +267,11 @@ public final class ProbeMetrics implements AutoCloseable {
               }
 
               @Override
+              public void onParticipantDrained(ParticipantReport report) {
+                recordParticipant(report);
+              }
+
+              @Override
               public String toString() {
                 return "ProbeMetrics.LifecycleListener";
               }
@@ -291,6 +309,32 @@ public final class ProbeMetrics implements AutoCloseable {
                 }
                 propagation.record(last);
               });
+    }
+  }
+
+  /** Records one participant's drain; its counters are registered at its first report. */
+  private void recordParticipant(ParticipantReport report) {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      Counter drained =
+          Counter.builder(DRAIN_DRAINED)
+              .description("Units of work a drain participant finished during the drain")
+              .tag("participant", report.name())
+              .register(registry);
+      Counter abandoned =
+          Counter.builder(DRAIN_ABANDONED)
+              .description("Units of work a drain participant still held at the drain's deadline")
+              .tag("participant", report.name())
+              .register(registry);
+      for (Counter c : List.of(drained, abandoned)) {
+        if (!fixedMeters.contains(c)) {
+          fixedMeters.add(c);
+        }
+      }
+      drained.increment(report.drained());
+      abandoned.increment(report.abandoned());
     }
   }
 

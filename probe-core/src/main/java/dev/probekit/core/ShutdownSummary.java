@@ -22,6 +22,7 @@ public final class ShutdownSummary {
   private final List<String> failedTasks;
   private final List<String> faults;
   private final PreStopReport preStop;
+  private final List<ParticipantReport> participants;
 
   private ShutdownSummary(
       Map<DrainPhase, Duration> phaseDurations,
@@ -30,7 +31,8 @@ public final class ShutdownSummary {
       long requestsAbandoned,
       List<String> failedTasks,
       List<String> faults,
-      PreStopReport preStop) {
+      PreStopReport preStop,
+      List<ParticipantReport> participants) {
     this.phaseDurations = Collections.unmodifiableMap(new EnumMap<>(phaseDurations));
     this.total = total;
     this.requestsDrained = requestsDrained;
@@ -38,6 +40,7 @@ public final class ShutdownSummary {
     this.failedTasks = List.copyOf(failedTasks);
     this.faults = List.copyOf(faults);
     this.preStop = preStop;
+    this.participants = List.copyOf(participants);
   }
 
   /**
@@ -81,6 +84,32 @@ public final class ShutdownSummary {
       List<String> failedTasks,
       List<String> faults,
       PreStopReport preStop) {
+    return of(
+        phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, faults, preStop, List.of());
+  }
+
+  /**
+   * A summary with faults, the pre-stop evidence and a report per drain participant.
+   *
+   * @param phaseDurations how long each phase that ran took
+   * @param total the whole sequence's duration
+   * @param requestsDrained requests that finished between stop-accepting and the drain deadline
+   * @param requestsAbandoned requests still in flight at the drain deadline
+   * @param failedTasks names of the shutdown tasks that threw or timed out
+   * @param faults one description per failure of other user code
+   * @param preStop how the pre-stop step went; null if it did not run
+   * @param participants one report per drain participant, HTTP requests first
+   */
+  public static ShutdownSummary of(
+      Map<DrainPhase, Duration> phaseDurations,
+      Duration total,
+      long requestsDrained,
+      long requestsAbandoned,
+      List<String> failedTasks,
+      List<String> faults,
+      PreStopReport preStop,
+      List<ParticipantReport> participants) {
+    Objects.requireNonNull(participants, "participants");
     Objects.requireNonNull(phaseDurations, "phaseDurations");
     Objects.requireNonNull(total, "total");
     Objects.requireNonNull(failedTasks, "failedTasks");
@@ -92,7 +121,8 @@ public final class ShutdownSummary {
         requestsAbandoned,
         failedTasks,
         faults,
-        preStop);
+        preStop,
+        participants);
   }
 
   /** {@return how long each phase that ran took, in phase order; unmodifiable} */
@@ -142,14 +172,26 @@ public final class ShutdownSummary {
   }
 
   /**
-   * Whether the shutdown lost nothing: no request abandoned, no task failed, no fault. The signal
+   * One report per drain participant, in registration order, the HTTP requests ({@value
+   * DrainParticipant#HTTP}) first; empty in a summary made without them.
+   */
+  public List<ParticipantReport> participants() {
+    return participants;
+  }
+
+  /**
+   * Whether the shutdown lost nothing: no request abandoned, no participant's work abandoned, no
+   * task failed, no fault. The signal
    * handler exits with {@link Lifecycle#EXIT_CLEAN} when it is, else with {@link
    * Lifecycle#EXIT_DEGRADED}.
    *
    * @return {@code true} if nothing was lost
    */
   public boolean isClean() {
-    return requestsAbandoned == 0 && failedTasks.isEmpty() && faults.isEmpty();
+    return requestsAbandoned == 0
+        && failedTasks.isEmpty()
+        && faults.isEmpty()
+        && participants.stream().allMatch(ParticipantReport::isClean);
   }
 
   /** The one summary line that the lifecycle logs. */
@@ -164,6 +206,16 @@ public final class ShutdownSummary {
     }
     sb.append(", requests drained=").append(requestsDrained);
     sb.append(", abandoned=").append(requestsAbandoned);
+    // The HTTP participant is the requests above; the others are listed when there are any.
+    List<ParticipantReport> others = new java.util.ArrayList<>();
+    for (ParticipantReport p : participants) {
+      if (!p.name().equals(DrainParticipant.HTTP)) {
+        others.add(p);
+      }
+    }
+    if (!others.isEmpty()) {
+      sb.append(", participants ").append(others);
+    }
     sb.append(", tasks failed=").append(failedTasks.size());
     if (!failedTasks.isEmpty()) {
       sb.append(' ').append(failedTasks);
@@ -190,12 +242,20 @@ public final class ShutdownSummary {
         && total.equals(that.total)
         && failedTasks.equals(that.failedTasks)
         && faults.equals(that.faults)
-        && Objects.equals(preStop, that.preStop);
+        && Objects.equals(preStop, that.preStop)
+        && participants.equals(that.participants);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, faults, preStop);
+        phaseDurations,
+        total,
+        requestsDrained,
+        requestsAbandoned,
+        failedTasks,
+        faults,
+        preStop,
+        participants);
   }
 }

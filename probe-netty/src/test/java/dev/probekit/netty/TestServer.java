@@ -5,6 +5,7 @@ import dev.probekit.core.ProbeEndpoints;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
@@ -78,6 +79,10 @@ final class TestServer implements AutoCloseable {
         new ServerBootstrap()
             .group(boss, workers)
             .channel(NioServerSocketChannel.class)
+            // As docs/netty.md advises for a public port: a fixed send buffer, so a peer that does
+            // not read makes the channel unwritable after a bounded amount (Linux would otherwise
+            // grow it to 4 MiB, and the backpressure tests would depend on the kernel's tuning).
+            .childOption(ChannelOption.SO_SNDBUF, 64 * 1024)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override

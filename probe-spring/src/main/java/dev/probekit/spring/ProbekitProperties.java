@@ -234,6 +234,12 @@ public class ProbekitProperties {
     /** Kept free at the end of the grace period. */
     private Duration safetyMargin = Lifecycle.DEFAULT_SAFETY_MARGIN;
 
+    /**
+     * Names of ThreadPoolTaskExecutor / ThreadPoolTaskScheduler beans that do not join the drain
+     * (they then shut down as Spring alone would).
+     */
+    private java.util.List<String> drainExclude = new java.util.ArrayList<>();
+
     public boolean isEnabled() {
       return enabled;
     }
@@ -272,6 +278,14 @@ public class ProbekitProperties {
 
     public void setSafetyMargin(Duration safetyMargin) {
       this.safetyMargin = nonNegative("safety-margin", safetyMargin);
+    }
+
+    public java.util.List<String> getDrainExclude() {
+      return drainExclude;
+    }
+
+    public void setDrainExclude(java.util.List<String> drainExclude) {
+      this.drainExclude = new java.util.ArrayList<>(drainExclude);
     }
   }
 

@@ -11,11 +11,14 @@ import org.springframework.context.SmartLifecycle;
  *
  * <pre>
  *  phase                      what runs
+ *  (event)     ContextClosed  task executors/schedulers that joined the drain keep accepting
  *  MAX - 512   (PreStop)      Probekit: readiness DOWN, pre-stop delay (still serving)
  *  MAX - 1024  (Boot)         web server graceful shutdown: stop accepting, await requests
- *              (Drain)        Probekit, side by side: stop-accepting hooks, drain the
- *                             InflightTracker (the same requests Boot awaits, so the summary
- *                             counts them), then shutdown tasks (last registered first)
+ *              (Drain)        Probekit, side by side: stop-accepting hooks; every drain
+ *                             participant (HTTP requests, the same ones Boot awaits, so the
+ *                             summary counts them; task executors/schedulers; consumers; streams)
+ *                             stops accepting and drains in parallel; then shutdown tasks (last
+ *                             registered first)
  *  MAX - 2048  (Boot)         web server stop
  *  ...                        the application's own lifecycles, then bean destruction
  * </pre>
