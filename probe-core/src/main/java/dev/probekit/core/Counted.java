@@ -10,7 +10,7 @@ interface Counted {
   /** Units of work finished since creation, only growing; -1 if unknown (then the drain counts drained as the fall of {@link DrainParticipant#inFlight()}). */
   long finished();
 
-  /** Units of accepted work dropped unrun at stop-accepting; reported as abandoned. */
+  /** {@return units of accepted work dropped unrun at stop-accepting; reported as abandoned} */
   default long dropped() {
     return 0;
   }

@@ -29,7 +29,7 @@ public interface DrainParticipant {
   /** The name of the participant that stands for HTTP requests in flight: {@value}. */
   String HTTP = "http";
 
-  /** The name used in logs, the summary and metric tags; unique within a lifecycle. */
+  /** {@return the name used in logs, the summary and metric tags; unique within a lifecycle} */
   String name();
 
   /**
@@ -42,6 +42,8 @@ public interface DrainParticipant {
    * How much accepted work is not yet finished (tasks queued and running, a batch's items, open
    * streams); logged as the drain progresses and reported as abandoned at its deadline. Must not
    * block.
+   *
+   * @return the units of work not yet finished
    */
   long inFlight();
 

@@ -93,7 +93,9 @@ public final class DrainingExecutorService extends AbstractExecutorService
     return finished.sum();
   }
 
-  /** Tasks submitted through this service since it was created (rejected ones not counted). */
+  /**
+   * {@return tasks submitted through this service since it was created (rejected ones not counted)}
+   */
   public long submitted() {
     return submitted.sum();
   }

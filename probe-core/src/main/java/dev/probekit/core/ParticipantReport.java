@@ -29,6 +29,7 @@ public final class ParticipantReport {
    * @param abandoned units still in flight at the drain's deadline
    * @param took how long the participant took to become idle, or the whole wait if it did not
    * @param failure what the participant threw or how it hung; null if neither
+   * @return the report
    */
   public static ParticipantReport of(
       String name, long drained, long abandoned, Duration took, String failure) {
@@ -41,32 +42,32 @@ public final class ParticipantReport {
     return new ParticipantReport(name, drained, abandoned, took, failure);
   }
 
-  /** The participant's name. */
+  /** {@return the participant's name} */
   public String name() {
     return name;
   }
 
-  /** Units of work that finished during the drain. */
+  /** {@return units of work that finished during the drain} */
   public long drained() {
     return drained;
   }
 
-  /** Units of work still in flight at the drain's deadline. */
+  /** {@return units of work still in flight at the drain's deadline} */
   public long abandoned() {
     return abandoned;
   }
 
-  /** How long the participant took to become idle, or the whole wait if it did not. */
+  /** {@return how long the participant took to become idle, or the whole wait if it did not} */
   public Duration took() {
     return took;
   }
 
-  /** What the participant threw or how it hung; empty if neither. */
+  /** {@return what the participant threw or how it hung; empty if neither} */
   public Optional<String> failure() {
     return Optional.ofNullable(failure);
   }
 
-  /** Whether nothing was abandoned and nothing failed. */
+  /** {@return whether nothing was abandoned and nothing failed} */
   public boolean isClean() {
     return abandoned == 0 && failure == null;
   }

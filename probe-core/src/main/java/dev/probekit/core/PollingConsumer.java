@@ -56,6 +56,7 @@ public final class PollingConsumer<T> implements DrainParticipant, Counted, Auto
     /**
      * The next batch, claimed for this consumer; empty (or null) when there is none.
      *
+     * @return the batch; empty or null when there is none
      * @throws Exception if the source fails; retried after the back-off
      */
     List<T> poll() throws Exception;
@@ -109,6 +110,7 @@ public final class PollingConsumer<T> implements DrainParticipant, Counted, Auto
    * @param poll fetches (and claims) the next batch
    * @param process processes a batch
    * @param <T> the type of the items
+   * @return a new builder
    */
   public static <T> Builder<T> builder(String name, Poll<T> poll, BatchHandler<T> process) {
     return new Builder<>(name, poll, process);
@@ -226,12 +228,12 @@ public final class PollingConsumer<T> implements DrainParticipant, Counted, Auto
     return committed.get();
   }
 
-  /** Items committed since creation. */
+  /** {@return items committed since creation} */
   public long committed() {
     return committed.get();
   }
 
-  /** Batches whose processing or commit threw, and that were not committed. */
+  /** {@return batches whose processing or commit threw, and that were not committed} */
   public long failedBatches() {
     return failedBatches.get();
   }
@@ -269,25 +271,44 @@ public final class PollingConsumer<T> implements DrainParticipant, Counted, Auto
       this.process = Objects.requireNonNull(process, "process");
     }
 
-    /** Commits a processed batch (marks it done, acknowledges it); default nothing. */
+    /**
+     * Commits a processed batch (marks it done, acknowledges it); default nothing.
+     *
+     * @param commit the commit step
+     * @return this builder
+     */
     public Builder<T> commit(BatchHandler<T> commit) {
       this.commit = Objects.requireNonNull(commit, "commit");
       return this;
     }
 
-    /** The wait after an empty poll; default {@link #DEFAULT_IDLE_WAIT}. */
+    /**
+     * The wait after an empty poll; default {@link #DEFAULT_IDLE_WAIT}.
+     *
+     * @param idleWait the wait
+     * @return this builder
+     */
     public Builder<T> idleWait(Duration idleWait) {
       this.idleWait = positive("idleWait", idleWait);
       return this;
     }
 
-    /** The wait after a failed poll or batch; default {@link #DEFAULT_FAILURE_BACKOFF}. */
+    /**
+     * The wait after a failed poll or batch; default {@link #DEFAULT_FAILURE_BACKOFF}.
+     *
+     * @param failureBackoff the wait
+     * @return this builder
+     */
     public Builder<T> failureBackoff(Duration failureBackoff) {
       this.failureBackoff = positive("failureBackoff", failureBackoff);
       return this;
     }
 
-    /** Builds the consumer; {@link PollingConsumer#start()} starts it. */
+    /**
+     * Builds the consumer; {@link PollingConsumer#start()} starts it.
+     *
+     * @return the consumer, not yet started
+     */
     public PollingConsumer<T> build() {
       return new PollingConsumer<>(this);
     }

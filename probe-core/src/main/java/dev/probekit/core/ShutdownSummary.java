@@ -99,6 +99,7 @@ public final class ShutdownSummary {
    * @param faults one description per failure of other user code
    * @param preStop how the pre-stop step went; null if it did not run
    * @param participants one report per drain participant, HTTP requests first
+   * @return the summary
    */
   public static ShutdownSummary of(
       Map<DrainPhase, Duration> phaseDurations,
@@ -174,6 +175,8 @@ public final class ShutdownSummary {
   /**
    * One report per drain participant, in registration order, the HTTP requests ({@value
    * DrainParticipant#HTTP}) first; empty in a summary made without them.
+   *
+   * @return the reports
    */
   public List<ParticipantReport> participants() {
     return participants;

@@ -52,6 +52,7 @@ public final class StreamRegistry implements DrainParticipant, Counted {
    * A registry with {@link #DEFAULT_BUDGET}.
    *
    * @param name for logs, the summary and metrics
+   * @return the registry
    */
   public static StreamRegistry of(String name) {
     return of(name, DEFAULT_BUDGET);
@@ -62,6 +63,7 @@ public final class StreamRegistry implements DrainParticipant, Counted {
    *
    * @param name for logs, the summary and metrics
    * @param budget how long the streams may take to end, at most the drain's remaining time
+   * @return the registry
    */
   public static StreamRegistry of(String name, Duration budget) {
     Objects.requireNonNull(name, "name");
@@ -93,7 +95,7 @@ public final class StreamRegistry implements DrainParticipant, Counted {
     return stream;
   }
 
-  /** Whether new streams are refused. */
+  /** {@return whether new streams are refused} */
   public boolean isStopping() {
     return stopping;
   }
@@ -141,7 +143,7 @@ public final class StreamRegistry implements DrainParticipant, Counted {
     return true;
   }
 
-  /** Streams whose registration was closed since creation. */
+  /** {@return streams whose registration was closed since creation} */
   public long closed() {
     return ended.get();
   }
