@@ -263,6 +263,22 @@ public final class ProbeEndpoints {
     }
   }
 
+  /**
+   * Wakes every parked watcher ({@link #wakeWatchers()}) when {@code lifecycle} starts to drain
+   * (its {@link DrainPhase#ANNOUNCE} step), even if no status changes then, so adapters that
+   * release watchers while draining release them all. Adapters given a lifecycle call this once.
+   *
+   * @param lifecycle the service's lifecycle
+   */
+  public void wakeWatchersAtDrainStart(Lifecycle lifecycle) {
+    lifecycle.addListener(
+        (phase, took) -> {
+          if (phase == DrainPhase.ANNOUNCE) {
+            wakeWatchers();
+          }
+        });
+  }
+
   /** The hub watchers subscribe to, created (and registered with the health) on first use. */
   WatchHub hub() {
     WatchHub existing = hub;

@@ -436,12 +436,7 @@ public final class ProbeServer implements AutoCloseable {
         if (lifecycle != null) {
           lifecycle.closeLast("probe-server", server);
           // Long-poll watchers are released at drain start, even when no status changes then.
-          lifecycle.addListener(
-              (phase, took) -> {
-                if (phase == DrainPhase.ANNOUNCE) {
-                  endpoints.wakeWatchers();
-                }
-              });
+          endpoints.wakeWatchersAtDrainStart(lifecycle);
         }
         return server;
       } catch (IOException e) {
