@@ -1,5 +1,6 @@
 package dev.probekit.netty;
 
+import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeServer;
 import io.netty.bootstrap.ServerBootstrap;
@@ -101,6 +102,9 @@ public final class NettyProbeServer implements AutoCloseable {
           cause instanceof IOException ? (IOException) cause : new IOException(cause));
     }
     this.serverChannel = bound.channel();
+    if (b.lifecycle != null) {
+      endpoints.wakeWatchersAtDrainStart(b.lifecycle);
+    }
   }
 
   /**
@@ -156,6 +160,7 @@ public final class NettyProbeServer implements AutoCloseable {
     private InetAddress bindAddress;
     private EventLoopGroup group;
     private BooleanSupplier closeConnections = () -> false;
+    private Lifecycle lifecycle;
 
     Builder(ProbeEndpoints endpoints) {
       this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
@@ -194,6 +199,20 @@ public final class NettyProbeServer implements AutoCloseable {
      */
     public Builder closeConnections(BooleanSupplier closeConnections) {
       this.closeConnections = Objects.requireNonNull(closeConnections, "closeConnections");
+      return this;
+    }
+
+    /**
+     * Ties answers to {@code lifecycle}: they carry {@code Connection: close} while it drains
+     * (this replaces {@link #closeConnections(BooleanSupplier)}), and long-poll watchers are
+     * released when it starts to drain.
+     *
+     * @param lifecycle the service's lifecycle
+     */
+    public Builder lifecycle(Lifecycle lifecycle) {
+      Objects.requireNonNull(lifecycle, "lifecycle");
+      this.closeConnections = lifecycle::isDraining;
+      this.lifecycle = lifecycle;
       return this;
     }
 
