@@ -5,6 +5,7 @@ import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeRequest;
 import dev.probekit.core.ProbeResponse;
+import dev.probekit.core.ProbeWatch;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -14,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +32,10 @@ public final class ProbeServletFilter implements Filter {
 
   public ProbeServletFilter(ProbeEndpoints endpoints, boolean serveProbes, Lifecycle lifecycle) {
     this(() -> endpoints, serveProbes, lifecycle);
+    if (serveProbes && lifecycle != null) {
+      // Long-poll watchers are released at drain start, even when no status changes then.
+      endpoints.wakeWatchersAtDrainStart(lifecycle);
+    }
   }
 
   /**
@@ -58,7 +64,18 @@ public final class ProbeServletFilter implements Filter {
       ProbeEndpoints probes = endpoints.get();
       String path = request.getRequestURI();
       if (probes.matches(path)) {
-        write(probes.handle(new Request(request)), response);
+        Request probeRequest = new Request(request);
+        BooleanSupplier draining = lifecycle == null ? () -> false : lifecycle::isDraining;
+        // Requests that come while draining are answered at once, as released watchers are.
+        ProbeWatch watch =
+            request.isAsyncSupported() && !draining.getAsBoolean()
+                ? probes.watch(probeRequest)
+                : null;
+        if (watch != null) {
+          AsyncWatch.park(request, watch, draining);
+          return;
+        }
+        write(probes.handle(probeRequest), response);
         return;
       }
     }
@@ -78,12 +95,15 @@ public final class ProbeServletFilter implements Filter {
     }
   }
 
-  private static void write(ProbeResponse probe, HttpServletResponse response) throws IOException {
+  static void write(ProbeResponse probe, HttpServletResponse response) throws IOException {
     response.setStatus(probe.status());
     for (Map.Entry<String, String> h : probe.headers()) {
       response.setHeader(h.getKey(), h.getValue());
     }
-    response.setContentLength(probe.contentLength());
+    if (probe.status() != 304) {
+      // A 304 has no body; a Content-Length there would have to be the 200's.
+      response.setContentLength(probe.contentLength());
+    }
     if (!probe.isHead()) {
       probe.writeBody(response.getOutputStream());
     }
