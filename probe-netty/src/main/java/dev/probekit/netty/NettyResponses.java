@@ -37,7 +37,10 @@ final class NettyResponses {
       Map.Entry<String, String> header = list.get(i);
       headers.add(header.getKey(), header.getValue());
     }
-    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.contentLength());
+    if (response.status() != 304) {
+      // A 304 has no body; a Content-Length there would have to be the 200's.
+      headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.contentLength());
+    }
     if (!keepAlive) {
       headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     } else if (!version.isKeepAliveDefault()) {

@@ -94,6 +94,7 @@ class NettyLongPollTest {
     RawHttp.Response second = RawHttp.read(in, false);
     assertThat(first.status()).isEqualTo(304);
     assertThat(first.header("ETag")).isEqualTo("\"up\"");
+    assertThat(first.header("Content-Length")).as("a 304 has no body").isNull();
     assertThat(second.status()).isEqualTo(200);
     assertThat(second.header("ETag")).isEqualTo("W/\"up\"");
   }
