@@ -487,6 +487,7 @@ final class DefaultHealth implements Health {
   /** Rebuilds the snapshots of {@code affected} and the overall one. Call with the lock held. */
   private void rebuild(Set<Probe> affected) {
     var now = clock.instant();
+    List<ProbeSnapshot> changed = null;
     for (Probe probe : affected) {
       List<CheckState> states = new ArrayList<>();
       boolean up = true;
@@ -513,7 +514,11 @@ final class DefaultHealth implements Health {
           break;
       }
       if (previous != null && previous.status() != status) {
-        notifyProbeListeners(previous, snapshot);
+        if (changed == null) {
+          changed = new ArrayList<>(4);
+        }
+        changed.add(previous);
+        changed.add(snapshot);
       }
     }
     List<CheckState> all = new ArrayList<>(slots.size());
@@ -523,6 +528,13 @@ final class DefaultHealth implements Health {
     List<ProbeSnapshot> parts = List.of(liveness, readiness, startup);
     boolean up = liveness.isUp() && readiness.isUp() && startup.isUp();
     overall = new ProbeSnapshot(null, up ? Status.UP : Status.DOWN, all, null, now, parts);
+    // Told only now, so a listener that reads overall() (a long-poll watcher of /healthz) sees
+    // the view that includes the change.
+    if (changed != null) {
+      for (int i = 0; i < changed.size(); i += 2) {
+        notifyProbeListeners(changed.get(i), changed.get(i + 1));
+      }
+    }
   }
 
   /**

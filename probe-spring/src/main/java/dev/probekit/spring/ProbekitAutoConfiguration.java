@@ -299,7 +299,12 @@ public class ProbekitAutoConfiguration {
         ProbekitProperties properties,
         ObjectProvider<Lifecycle> lifecycle) {
       // The base path (spring.webflux.base-path) is stripped by the filter, like a context path.
-      return new ProbeWebFilter(endpoints, properties.servesMainPort(), lifecycle.getIfAvailable());
+      Lifecycle l = lifecycle.getIfAvailable();
+      if (properties.servesMainPort() && l != null) {
+        // Long-poll watchers are released at drain start, even when no status changes then.
+        endpoints.wakeWatchersAtDrainStart(l);
+      }
+      return new ProbeWebFilter(endpoints, properties.servesMainPort(), l);
     }
   }
 }
