@@ -4,6 +4,7 @@ import dev.probekit.core.internal.PercentDecoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The HTTP probe contract, independent of any server: maps a request to a {@link ProbeResponse}.
@@ -51,9 +52,13 @@ public final class ProbeEndpoints {
   private final String prefix;
   private final DetailsPolicy detailsPolicy;
   private final String[] paths;
+  /** Where readiness 503s are counted for the pre-stop evidence; null for a foreign Health. */
+  private final LongAdder readinessDownAnswers;
 
   private ProbeEndpoints(Builder b) {
     this.health = b.health;
+    this.readinessDownAnswers =
+        b.health instanceof DefaultHealth ? ((DefaultHealth) b.health).readinessDownAnswers : null;
     this.prefix = b.prefix;
     this.detailsPolicy = b.detailsPolicy;
     this.paths = new String[SEGMENTS.length];
@@ -135,6 +140,12 @@ public final class ProbeEndpoints {
    */
   public ProbeResponse handle(ProbeRequest request) {
     ProbeResponse response = respond(request);
+    if (response.status() == 503
+        && readinessDownAnswers != null
+        && paths[1].equals(request.rawPath())) {
+      // A balancer's readiness probe answered DOWN: evidence for the pre-stop step's summary.
+      readinessDownAnswers.increment();
+    }
     // Every answer to a HEAD, errors included, is the body-less variant, so adapters only ever
     // call writeBody and never decide themselves whether a body goes out.
     return "HEAD".equals(request.method()) ? response.forHead() : response;

@@ -56,6 +56,11 @@ import java.util.concurrent.TimeUnit;
  *       <td>{@code ending}</td><td>application requests that arrived during the pre-stop step;
  *       {@code ending} is {@code fixed}, {@code quiet}, {@code maximum} or {@code skipped} (with a
  *       lifecycle; at the first pre-stop step)</td></tr>
+ *   <tr><td>{@code probekit.shutdown.prestop.readiness.down}
+ *       ({@code probekit_shutdown_prestop_readiness_down_total})</td><td>counter</td>
+ *       <td>{@code ending}</td><td>readiness probes answered 503 during the pre-stop step: zero
+ *       means nothing polled readiness, so no balancer learned of the drain from it (with a
+ *       lifecycle; at the first pre-stop step)</td></tr>
  * </table>
  *
  * <p>Checks registered after binding get their meters when registered; an unregistered check's
@@ -90,6 +95,9 @@ public final class ProbeMetrics implements AutoCloseable {
 
   /** Counter: application requests that arrived during the pre-stop step. */
   public static final String PRE_STOP_ARRIVALS = "probekit.shutdown.prestop.arrivals";
+
+  /** Counter: readiness probes answered 503 during the pre-stop step. */
+  public static final String PRE_STOP_READINESS_DOWN = "probekit.shutdown.prestop.readiness.down";
 
   /** Counter: faults of user code during the shutdown, by phase. */
   public static final String SHUTDOWN_FAULTS = "probekit.shutdown.faults";
@@ -276,6 +284,15 @@ public final class ProbeMetrics implements AutoCloseable {
         fixedMeters.add(arrivals);
       }
       arrivals.increment(report.arrivals());
+      Counter readinessDown =
+          Counter.builder(PRE_STOP_READINESS_DOWN)
+              .description("Readiness probes answered 503 during the pre-stop step")
+              .tag("ending", ending)
+              .register(registry);
+      if (!fixedMeters.contains(readinessDown)) {
+        fixedMeters.add(readinessDown);
+      }
+      readinessDown.increment(report.readinessDown());
       report
           .lastArrival()
           .ifPresent(
