@@ -60,7 +60,9 @@ class HaproxyRolloutIT {
       assertThat(old.sigtermToExitMillis).as(old.name + " SIGTERM to exit, ms").isLessThan(6_000);
       assertThat(old.summary).as(old.name + " summary").contains("pre-stop ended=quiet");
       // HAProxy saw /readyz 503 at least fall=2 times before taking the pod out.
-      assertThat(readiness503s(old.summary)).as(old.name + " readiness 503s").isGreaterThanOrEqualTo(2);
+      assertThat(figure(old.summary, "readiness 503s")).as(old.name + " readiness 503s").isGreaterThanOrEqualTo(2);
+      // Requests HAProxy routed after SIGTERM were served (Connection: close) and counted.
+      assertThat(figure(old.summary, "arrivals")).as(old.name + " arrivals").isPositive();
     }
   }
 
@@ -205,8 +207,9 @@ class HaproxyRolloutIT {
     return clients.stream().mapToLong(LoadClient::ok).sum();
   }
 
-  private static long readiness503s(String summary) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("readiness 503s=(\\d+)").matcher(summary);
+  /** A number of the summary line, such as {@code arrivals=27}. */
+  private static long figure(String summary, String name) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(name + "=(\\d+)").matcher(summary);
     return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 }

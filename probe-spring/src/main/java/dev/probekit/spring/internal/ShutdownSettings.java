@@ -88,11 +88,13 @@ public final class ShutdownSettings {
 
   /**
    * Applies the pre-stop settings to {@code builder}: the delay (the maximum) and, where the delay
-   * runs, the minimum and quiet period.
+   * runs and a quiet period is set, the minimum and quiet period.
    */
   public Lifecycle.Builder applyPreStop(Lifecycle.Builder builder) {
     builder.preStopDelay(preStopDelay);
-    if (preStopQuietPeriod != null) {
+    // Without a quiet period the minimum does not apply: leave the builder's default alone, so it
+    // is not checked against a short fixed delay.
+    if (preStopQuietPeriod != null && !preStopQuietPeriod.isZero()) {
       builder.preStopMin(preStopMin).preStopQuietPeriod(preStopQuietPeriod);
     }
     return builder;
