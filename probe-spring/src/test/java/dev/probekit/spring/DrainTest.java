@@ -135,7 +135,7 @@ class DrainTest {
     for (int i = 0; i < n; i++) {
       inflight.add(
           CompletableFuture.supplyAsync(
-              () -> Http.send(base, "GET", "/slow?ms=1500", null, Duration.ofSeconds(15))));
+              () -> Http.send(base, "GET", "/slow?ms=3500", null, Duration.ofSeconds(15))));
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> lifecycle.inflight().current() == n);
 
