@@ -767,9 +767,11 @@ final class DefaultLifecycle implements Lifecycle {
     return report;
   }
 
-  /** Readiness probes answered 503 so far by {@link ProbeEndpoints} over our health; 0 if foreign. */
+  /** Readiness probes answered 503 so far by {@link ProbeEndpoints} over our health, or 0. */
   private long readinessDownAnswers() {
-    return health instanceof DefaultHealth ? ((DefaultHealth) health).readinessDownAnswers.sum() : 0;
+    return health instanceof DefaultHealth
+        ? ((DefaultHealth) health).readinessDownAnswers.sum()
+        : 0;
   }
 
   private static boolean readyOnChecks(ProbeSnapshot snapshot) {

@@ -275,24 +275,16 @@ public final class ProbeMetrics implements AutoCloseable {
       if (closed) {
         return;
       }
-      Counter arrivals =
-          Counter.builder(PRE_STOP_ARRIVALS)
-              .description("Application requests that arrived during the pre-stop step")
-              .tag("ending", ending)
-              .register(registry);
-      if (!fixedMeters.contains(arrivals)) {
-        fixedMeters.add(arrivals);
-      }
-      arrivals.increment(report.arrivals());
-      Counter readinessDown =
-          Counter.builder(PRE_STOP_READINESS_DOWN)
-              .description("Readiness probes answered 503 during the pre-stop step")
-              .tag("ending", ending)
-              .register(registry);
-      if (!fixedMeters.contains(readinessDown)) {
-        fixedMeters.add(readinessDown);
-      }
-      readinessDown.increment(report.readinessDown());
+      preStopCounter(
+              PRE_STOP_ARRIVALS,
+              "Application requests that arrived during the pre-stop step",
+              ending)
+          .increment(report.arrivals());
+      preStopCounter(
+              PRE_STOP_READINESS_DOWN,
+              "Readiness probes answered 503 during the pre-stop step",
+              ending)
+          .increment(report.readinessDown());
       report
           .lastArrival()
           .ifPresent(
@@ -309,6 +301,16 @@ public final class ProbeMetrics implements AutoCloseable {
                 propagation.record(last);
               });
     }
+  }
+
+  /** A pre-stop counter of {@code ending}, registered (and kept for close) at first use. */
+  private Counter preStopCounter(String name, String description, String ending) {
+    Counter counter =
+        Counter.builder(name).description(description).tag("ending", ending).register(registry);
+    if (!fixedMeters.contains(counter)) {
+      fixedMeters.add(counter);
+    }
+    return counter;
   }
 
   /** The fault counter of {@code phase}, registered at its first fault; empty once closed. */

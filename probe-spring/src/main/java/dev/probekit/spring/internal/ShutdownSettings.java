@@ -104,7 +104,8 @@ public final class ShutdownSettings {
   public String preStopDescription() {
     return preStopQuietPeriod == null || preStopQuietPeriod.isZero()
         ? String.valueOf(preStopDelay)
-        : preStopMin + ".." + preStopDelay + " (ends after " + preStopQuietPeriod + " without requests)";
+        : preStopMin + ".." + preStopDelay
+            + " (ends after " + preStopQuietPeriod + " without requests)";
   }
 
   /** The pre-stop delay that applies: the configured one, or zero off Kubernetes. */
