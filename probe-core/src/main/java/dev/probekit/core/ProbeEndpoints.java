@@ -142,7 +142,7 @@ public final class ProbeEndpoints {
     ProbeResponse response = respond(request);
     if (response.status() == 503
         && readinessDownAnswers != null
-        && paths[1].equals(request.rawPath())) {
+        && path(Probe.READINESS).equals(request.rawPath())) {
       // A balancer's readiness probe answered DOWN: evidence for the pre-stop step's summary.
       readinessDownAnswers.increment();
     }
