@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -87,6 +88,13 @@ final class DefaultHealth implements Health {
   private volatile ProbeSnapshot readiness;
   private volatile ProbeSnapshot startup;
   private volatile ProbeSnapshot overall;
+
+  /**
+   * Readiness probes answered 503 by {@link ProbeEndpoints}, ever: the lifecycle takes the
+   * difference across its pre-stop step. A LongAdder, so the probe path adds one uncontended
+   * increment and no lock.
+   */
+  final LongAdder readinessDownAnswers = new LongAdder();
 
   DefaultHealth(Health.Builder b) {
     this.defaultInterval = b.defaultInterval;

@@ -4,6 +4,7 @@ import dev.probekit.core.internal.PercentDecoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The HTTP probe contract, independent of any server: maps a request to a {@link ProbeResponse}.
@@ -61,9 +62,13 @@ public final class ProbeEndpoints {
   private final String[] paths;
   /** Created on the first long-poll, so endpoints that never see one register no listener. */
   private volatile WatchHub hub;
+  /** Where readiness 503s are counted for the pre-stop evidence; null for a foreign Health. */
+  private final LongAdder readinessDownAnswers;
 
   private ProbeEndpoints(Builder b) {
     this.health = b.health;
+    this.readinessDownAnswers =
+        b.health instanceof DefaultHealth ? ((DefaultHealth) b.health).readinessDownAnswers : null;
     this.prefix = b.prefix;
     this.detailsPolicy = b.detailsPolicy;
     this.paths = new String[SEGMENTS.length];
@@ -145,6 +150,12 @@ public final class ProbeEndpoints {
    */
   public ProbeResponse handle(ProbeRequest request) {
     ProbeResponse response = respond(request);
+    if (response.status() == 503
+        && readinessDownAnswers != null
+        && path(Probe.READINESS).equals(request.rawPath())) {
+      // A balancer's readiness probe answered DOWN: evidence for the pre-stop step's summary.
+      readinessDownAnswers.increment();
+    }
     String etag = response.etag();
     if (etag != null && ETags.matches(request.header("If-None-Match"), etag)) {
       response = DefaultResponses.notModified(etag);

@@ -159,9 +159,9 @@ public class ProbekitAutoConfiguration {
       ProbekitProperties.Shutdown s = properties.getShutdown();
       ShutdownSettings settings = ShutdownSettings.of(s, environment);
       LOG.info("Probekit drain: pre-stop delay {} ({}), drain timeout {}, grace period {}",
-          settings.preStopDelay(), settings.reason(), s.getDrainTimeout(), s.getGracePeriod());
-      return Lifecycle.builder(health)
-          .preStopDelay(settings.preStopDelay())
+          settings.preStopDescription(), settings.reason(), s.getDrainTimeout(), s.getGracePeriod());
+      return settings
+          .applyPreStop(Lifecycle.builder(health))
           .drainTimeout(s.getDrainTimeout())
           .gracePeriod(s.getGracePeriod())
           .safetyMargin(s.getSafetyMargin())
