@@ -68,6 +68,38 @@ public class ProbeServeBenchmark {
     return endpoints.handle(Fixtures.KUBELET_READYZ);
   }
 
+  /**
+   * One kubelet readiness probe answered 503 while readiness is held DOWN, as during the pre-stop
+   * step: the pre-rendered response plus one add to the readiness-503 counter. Budget: 0 B/op.
+   */
+  @Benchmark
+  public ProbeResponse probeWhileDraining(Draining draining) {
+    return draining.endpoints.handle(Fixtures.KUBELET_READYZ);
+  }
+
+  /** A health whose readiness is held DOWN, as by the drain. */
+  @State(Scope.Benchmark)
+  public static class Draining {
+    Health health;
+    ProbeEndpoints endpoints;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      health = Fixtures.healthWithInstantChecks(1);
+      health.readiness().down("shutting down");
+      endpoints = ProbeEndpoints.of(health);
+      ProbeResponse response = endpoints.handle(Fixtures.KUBELET_READYZ);
+      if (response.status() != 503) {
+        throw new IllegalStateException("unexpected probe response: " + response);
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      health.close();
+    }
+  }
+
   /** One readiness status change: the snapshots are rebuilt and their responses rendered. */
   @Benchmark
   public boolean rebuildOnStatusChange() {

@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -87,6 +88,13 @@ final class DefaultHealth implements Health {
   private volatile ProbeSnapshot readiness;
   private volatile ProbeSnapshot startup;
   private volatile ProbeSnapshot overall;
+
+  /**
+   * Readiness probes answered 503 by {@link ProbeEndpoints}, ever: the lifecycle takes the
+   * difference across its pre-stop step. A LongAdder, so the probe path adds one uncontended
+   * increment and no lock.
+   */
+  final LongAdder readinessDownAnswers = new LongAdder();
 
   DefaultHealth(Health.Builder b) {
     this.defaultInterval = b.defaultInterval;
@@ -487,6 +495,7 @@ final class DefaultHealth implements Health {
   /** Rebuilds the snapshots of {@code affected} and the overall one. Call with the lock held. */
   private void rebuild(Set<Probe> affected) {
     var now = clock.instant();
+    List<ProbeSnapshot> changed = null;
     for (Probe probe : affected) {
       List<CheckState> states = new ArrayList<>();
       boolean up = true;
@@ -513,7 +522,11 @@ final class DefaultHealth implements Health {
           break;
       }
       if (previous != null && previous.status() != status) {
-        notifyProbeListeners(previous, snapshot);
+        if (changed == null) {
+          changed = new ArrayList<>(4);
+        }
+        changed.add(previous);
+        changed.add(snapshot);
       }
     }
     List<CheckState> all = new ArrayList<>(slots.size());
@@ -523,6 +536,13 @@ final class DefaultHealth implements Health {
     List<ProbeSnapshot> parts = List.of(liveness, readiness, startup);
     boolean up = liveness.isUp() && readiness.isUp() && startup.isUp();
     overall = new ProbeSnapshot(null, up ? Status.UP : Status.DOWN, all, null, now, parts);
+    // Told only now, so a listener that reads overall() (a long-poll watcher of /healthz) sees
+    // the view that includes the change.
+    if (changed != null) {
+      for (int i = 0; i < changed.size(); i += 2) {
+        notifyProbeListeners(changed.get(i), changed.get(i + 1));
+      }
+    }
   }
 
   /**

@@ -362,6 +362,7 @@ final class DefaultLifecycle implements Lifecycle {
       long t0 = ticker.read();
       // Decided before our own override turns readiness DOWN.
       boolean starting = !everReady && !health.snapshot(Probe.READINESS).isUp();
+      long readinessDownBefore = readinessDownAnswers();
       draining = true;
       step = "announce (readiness DOWN and the probe listeners)";
       guard(DrainPhase.ANNOUNCE, "readiness DOWN", () -> health.readiness().down(SHUTTING_DOWN));
@@ -371,10 +372,16 @@ final class DefaultLifecycle implements Lifecycle {
       step = "pre-stop delay";
       PreStopReport report;
       if (!starting) {
-        report = servePreStop(t1);
+        report = servePreStop(t1, readinessDownBefore);
       } else {
         log.info("shutdown: never ready, so no load balancer sends traffic: no pre-stop delay");
-        report = PreStopReport.of(PreStopReport.Ending.SKIPPED, Duration.ZERO, null, 0);
+        report =
+            PreStopReport.of(
+                PreStopReport.Ending.SKIPPED,
+                Duration.ZERO,
+                null,
+                0,
+                readinessDownAnswers() - readinessDownBefore);
       }
       preStopReport = report;
       for (LifecycleListener listener : listeners) {
@@ -765,7 +772,7 @@ final class DefaultLifecycle implements Lifecycle {
    * Serves the pre-stop step from {@code start} (readiness DOWN): the fixed delay, or adaptively
    * until traffic has stopped arriving; an interrupt does not cut it short but is preserved.
    */
-  private PreStopReport servePreStop(long start) {
+  private PreStopReport servePreStop(long start, long readinessDownBefore) {
     Duration max = min(preStopDelay, remaining());
     PreStopStep stepper =
         new PreStopStep(start, inflight.started(), preStopMin, max, preStopQuietPeriod);
@@ -791,7 +798,7 @@ final class DefaultLifecycle implements Lifecycle {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    PreStopReport report = stepper.report();
+    PreStopReport report = stepper.report(readinessDownAnswers() - readinessDownBefore);
     log.info("shutdown: {} after readiness DOWN", report);
     if (stepper.stillArriving()) {
       log.warn(
@@ -803,6 +810,13 @@ final class DefaultLifecycle implements Lifecycle {
           PRE_STOP_DELAY_PROPERTY);
     }
     return report;
+  }
+
+  /** Readiness probes answered 503 so far by {@link ProbeEndpoints} over our health, or 0. */
+  private long readinessDownAnswers() {
+    return health instanceof DefaultHealth
+        ? ((DefaultHealth) health).readinessDownAnswers.sum()
+        : 0;
   }
 
   private static boolean readyOnChecks(ProbeSnapshot snapshot) {

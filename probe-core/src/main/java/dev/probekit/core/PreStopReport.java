@@ -39,12 +39,15 @@ public final class PreStopReport {
   private final Duration duration;
   private final Duration lastArrival;
   private final long arrivals;
+  private final long readinessDown;
 
-  private PreStopReport(Ending ending, Duration duration, Duration lastArrival, long arrivals) {
+  private PreStopReport(
+      Ending ending, Duration duration, Duration lastArrival, long arrivals, long readinessDown) {
     this.ending = ending;
     this.duration = duration;
     this.lastArrival = lastArrival;
     this.arrivals = arrivals;
+    this.readinessDown = readinessDown;
   }
 
   /**
@@ -55,15 +58,20 @@ public final class PreStopReport {
    * @param lastArrival when the last application request arrived, after readiness DOWN; null if
    *     none arrived
    * @param arrivals application requests that arrived during the step
+   * @param readinessDown readiness probes answered 503 during the step
    * @return the report
    */
-  public static PreStopReport of(Ending ending, Duration duration, Duration lastArrival, long arrivals) {
+  public static PreStopReport of(
+      Ending ending, Duration duration, Duration lastArrival, long arrivals, long readinessDown) {
     Objects.requireNonNull(ending, "ending");
     Objects.requireNonNull(duration, "duration");
     if (arrivals < 0) {
       throw new IllegalArgumentException("arrivals: " + arrivals + " (expected: >= 0)");
     }
-    return new PreStopReport(ending, duration, lastArrival, arrivals);
+    if (readinessDown < 0) {
+      throw new IllegalArgumentException("readinessDown: " + readinessDown + " (expected: >= 0)");
+    }
+    return new PreStopReport(ending, duration, lastArrival, arrivals, readinessDown);
   }
 
   /** {@return how the step ended} */
@@ -91,7 +99,18 @@ public final class PreStopReport {
     return arrivals;
   }
 
-  /** {@code pre-stop ended=quiet after 1.2s, arrivals=37, last arrival=440ms}. */
+  /**
+   * Readiness probes answered 503 during the step (by {@link ProbeEndpoints}, from the pre-stop's
+   * start until it ended): zero means no balancer or kubelet asked, so none could have learned of
+   * readiness DOWN from this pod.
+   */
+  public long readinessDown() {
+    return readinessDown;
+  }
+
+  /**
+   * {@code pre-stop ended=quiet after 1.2s, arrivals=37, last arrival=440ms, readiness 503s=6}.
+   */
   @Override
   public String toString() {
     return "pre-stop ended="
@@ -101,7 +120,9 @@ public final class PreStopReport {
         + ", arrivals="
         + arrivals
         + ", last arrival="
-        + (lastArrival == null ? "none" : Durations.format(lastArrival));
+        + (lastArrival == null ? "none" : Durations.format(lastArrival))
+        + ", readiness 503s="
+        + readinessDown;
   }
 
   @Override
@@ -114,6 +135,7 @@ public final class PreStopReport {
     }
     PreStopReport that = (PreStopReport) o;
     return arrivals == that.arrivals
+        && readinessDown == that.readinessDown
         && ending == that.ending
         && duration.equals(that.duration)
         && Objects.equals(lastArrival, that.lastArrival);
@@ -121,6 +143,6 @@ public final class PreStopReport {
 
   @Override
   public int hashCode() {
-    return Objects.hash(ending, duration, lastArrival, arrivals);
+    return Objects.hash(ending, duration, lastArrival, arrivals, readinessDown);
   }
 }

@@ -55,7 +55,7 @@ final class PreStopStep {
   }
 
   /**
-   * Takes a sample; returns whether the step has ended (then {@link #report()} says how).
+   * Takes a sample; returns whether the step has ended (then {@link #report(long)} says how).
    *
    * @param now the ticker reading
    * @param started {@link InflightTracker#started()} now
@@ -104,12 +104,17 @@ final class PreStopStep {
     return lastArrivalAt < 0 ? -1 : lastArrivalAt - start;
   }
 
-  /** The evidence; call once the step has ended. */
-  PreStopReport report() {
+  /**
+   * The evidence; call once the step has ended.
+   *
+   * @param readinessDown readiness probes answered 503 during the step
+   */
+  PreStopReport report(long readinessDown) {
     return PreStopReport.of(
         ending,
         Duration.ofNanos(endedAt - start),
         lastArrivalAt < 0 ? null : Duration.ofNanos(lastArrivalAt - start),
-        lastCount - startedAtStart);
+        lastCount - startedAtStart,
+        readinessDown);
   }
 }

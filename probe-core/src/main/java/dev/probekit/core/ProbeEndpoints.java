@@ -4,6 +4,7 @@ import dev.probekit.core.internal.PercentDecoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The HTTP probe contract, independent of any server: maps a request to a {@link ProbeResponse}.
@@ -27,8 +28,16 @@ import java.util.Objects;
  * malformed percent escapes, 414 for a path or query over {@value #MAX_URI_COMPONENT_LENGTH}
  * characters, 404 for unknown paths and checks. Unknown query parameters are ignored.
  *
+ * <p>Every probe verdict (200 or 503) carries an {@code ETag} naming its status: strong {@code
+ * "up"} / {@code "down"} for plain text without {@code ?verbose} (its bytes are decided by the
+ * status), weak {@code W/"up"} / {@code W/"down"} for verbose, JSON and health+json answers, whose
+ * bytes change while the status does not. A request
+ * whose {@code If-None-Match} names the current status gets a 304 without a body; with {@code
+ * Prefer: wait=N} it may wait for a change instead (see {@link #watch(ProbeRequest)} and
+ * docs/long-poll.md).
+ *
  * <p>A plain probe request (no query, no JSON) is answered from the snapshot's pre-rendered bytes
- * without allocating. Thread-safe and immutable.
+ * without allocating. Thread-safe; immutable but for the watchers it keeps.
  */
 public final class ProbeEndpoints {
 
@@ -51,9 +60,15 @@ public final class ProbeEndpoints {
   private final String prefix;
   private final DetailsPolicy detailsPolicy;
   private final String[] paths;
+  /** Created on the first long-poll, so endpoints that never see one register no listener. */
+  private volatile WatchHub hub;
+  /** Where readiness 503s are counted for the pre-stop evidence; null for a foreign Health. */
+  private final LongAdder readinessDownAnswers;
 
   private ProbeEndpoints(Builder b) {
     this.health = b.health;
+    this.readinessDownAnswers =
+        b.health instanceof DefaultHealth ? ((DefaultHealth) b.health).readinessDownAnswers : null;
     this.prefix = b.prefix;
     this.detailsPolicy = b.detailsPolicy;
     this.paths = new String[SEGMENTS.length];
@@ -135,6 +150,16 @@ public final class ProbeEndpoints {
    */
   public ProbeResponse handle(ProbeRequest request) {
     ProbeResponse response = respond(request);
+    if (response.status() == 503
+        && readinessDownAnswers != null
+        && path(Probe.READINESS).equals(request.rawPath())) {
+      // A balancer's readiness probe answered DOWN: evidence for the pre-stop step's summary.
+      readinessDownAnswers.increment();
+    }
+    String etag = response.etag();
+    if (etag != null && ETags.matches(request.header("If-None-Match"), etag)) {
+      response = DefaultResponses.notModified(etag);
+    }
     // Every answer to a HEAD, errors included, is the body-less variant, so adapters only ever
     // call writeBody and never decide themselves whether a body goes out.
     return "HEAD".equals(request.method()) ? response.forHead() : response;
@@ -170,7 +195,7 @@ public final class ProbeEndpoints {
         HealthJsonRenderer.preferred(accept) && (query == null || !query.contains("format="));
     boolean json = !healthJson && wantsJson(accept);
     if (!single && !json && !healthJson && (query == null || query.isEmpty())) {
-      // The hot path: a volatile read and a pre-rendered response.
+      // The hot path: a volatile read and a pre-rendered response, its strong ETag included.
       return snapshot.response(head);
     }
 
@@ -203,7 +228,81 @@ public final class ProbeEndpoints {
               ? HealthJsonRenderer.renderProbe(snapshot, parsed, details)
               : ResponseRenderer.renderProbe(snapshot, parsed, details);
     }
-    return response;
+    // Plain text without ?verbose is decided by the status alone: a strong tag; else weak.
+    return response.withEtag(!healthJson && !parsed.json && !parsed.verbose);
+  }
+
+  /**
+   * Whether {@code request} is a long-poll that should wait, and for how long: it sends {@code
+   * Prefer: wait=N} (N seconds, at most {@link ProbeWatch#MAX_WAIT}) and an {@code If-None-Match}
+   * that names the probe's current status. If so, the adapter parks the request without holding a
+   * thread, listens with {@link ProbeWatch#subscribe(Runnable)}, and answers with {@link
+   * ProbeWatch#poll(boolean)} as soon as that returns an answer, or with {@link
+   * ProbeWatch#answer()} once {@link ProbeWatch#timeoutNanos()} have passed (a 304 if nothing
+   * changed). Otherwise ({@code null}) it answers {@link #handle(ProbeRequest)} at once, which
+   * answers a matching {@code If-None-Match} with 304. Never throws.
+   *
+   * @param request the request; it must stay readable until the watch ends
+   * @return the watch, or {@code null} to answer at once
+   */
+  public ProbeWatch watch(ProbeRequest request) {
+    try {
+      long waitNanos = ProbeWatch.requestedWaitNanos(request.header("Prefer"));
+      String ifNoneMatch = request.header("If-None-Match");
+      if (waitNanos <= 0 || ifNoneMatch == null) {
+        return null;
+      }
+      ProbeResponse now = respond(request);
+      if (!ETags.matches(ifNoneMatch, now.etag())) {
+        return null;
+      }
+      return new ProbeWatch(this, request, waitNanos);
+    } catch (RuntimeException e) {
+      // A request we cannot judge is answered at once, as any other.
+      return null;
+    }
+  }
+
+  /**
+   * Wakes every parked watcher so its adapter asks {@link ProbeWatch#poll(boolean)} again, as at
+   * the start of a drain, when watchers are released. Status changes wake them by themselves.
+   */
+  public void wakeWatchers() {
+    WatchHub existing = hub;
+    if (existing != null) {
+      existing.wake();
+    }
+  }
+
+  /**
+   * Wakes every parked watcher ({@link #wakeWatchers()}) when {@code lifecycle} starts to drain
+   * (its {@link DrainPhase#ANNOUNCE} step), even if no status changes then, so adapters that
+   * release watchers while draining release them all. Adapters given a lifecycle call this once.
+   *
+   * @param lifecycle the service's lifecycle
+   */
+  public void wakeWatchersAtDrainStart(Lifecycle lifecycle) {
+    lifecycle.addListener(
+        (phase, took) -> {
+          if (phase == DrainPhase.ANNOUNCE) {
+            wakeWatchers();
+          }
+        });
+  }
+
+  /** The hub watchers subscribe to, created (and registered with the health) on first use. */
+  WatchHub hub() {
+    WatchHub existing = hub;
+    if (existing == null) {
+      synchronized (this) {
+        existing = hub;
+        if (existing == null) {
+          existing = WatchHub.listenTo(health);
+          hub = existing;
+        }
+      }
+    }
+    return existing;
   }
 
   /** Asks the policy; a policy that throws withholds details rather than failing the probe. */

@@ -63,6 +63,11 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code probekit.drain.abandoned} ({@code probekit_drain_abandoned_total})</td>
  *       <td>counter</td><td>{@code participant}</td><td>units still in flight at the drain's
  *       deadline, or dropped unrun (with a lifecycle, at the drain)</td></tr>
+ *   <tr><td>{@code probekit.shutdown.prestop.readiness.down}
+ *       ({@code probekit_shutdown_prestop_readiness_down_total})</td><td>counter</td>
+ *       <td>{@code ending}</td><td>readiness probes answered 503 during the pre-stop step: zero
+ *       means nothing polled readiness, so no balancer learned of the drain from it (with a
+ *       lifecycle; at the first pre-stop step)</td></tr>
  * </table>
  *
  * <p>Checks registered after binding get their meters when registered; an unregistered check's
@@ -97,6 +102,9 @@ public final class ProbeMetrics implements AutoCloseable {
 
   /** Counter: application requests that arrived during the pre-stop step. */
   public static final String PRE_STOP_ARRIVALS = "probekit.shutdown.prestop.arrivals";
+
+  /** Counter: readiness probes answered 503 during the pre-stop step. */
+  public static final String PRE_STOP_READINESS_DOWN = "probekit.shutdown.prestop.readiness.down";
 
   /** Counter: faults of user code during the shutdown, by phase. */
   public static final String SHUTDOWN_FAULTS = "probekit.shutdown.faults";
@@ -285,15 +293,16 @@ public final class ProbeMetrics implements AutoCloseable {
       if (closed) {
         return;
       }
-      Counter arrivals =
-          Counter.builder(PRE_STOP_ARRIVALS)
-              .description("Application requests that arrived during the pre-stop step")
-              .tag("ending", ending)
-              .register(registry);
-      if (!fixedMeters.contains(arrivals)) {
-        fixedMeters.add(arrivals);
-      }
-      arrivals.increment(report.arrivals());
+      preStopCounter(
+              PRE_STOP_ARRIVALS,
+              "Application requests that arrived during the pre-stop step",
+              ending)
+          .increment(report.arrivals());
+      preStopCounter(
+              PRE_STOP_READINESS_DOWN,
+              "Readiness probes answered 503 during the pre-stop step",
+              ending)
+          .increment(report.readinessDown());
       report
           .lastArrival()
           .ifPresent(
@@ -336,6 +345,16 @@ public final class ProbeMetrics implements AutoCloseable {
       drained.increment(report.drained());
       abandoned.increment(report.abandoned());
     }
+  }
+
+  /** A pre-stop counter of {@code ending}, registered (and kept for close) at first use. */
+  private Counter preStopCounter(String name, String description, String ending) {
+    Counter counter =
+        Counter.builder(name).description(description).tag("ending", ending).register(registry);
+    if (!fixedMeters.contains(counter)) {
+      fixedMeters.add(counter);
+    }
+    return counter;
   }
 
   /** The fault counter of {@code phase}, registered at its first fault; empty once closed. */

@@ -21,7 +21,7 @@ import java.util.Objects;
  * #writeBody(OutputStream)} or {@link #body()} (a copy).
  *
  * <p>Adapters write every header in {@link #headers()} (Content-Type, Cache-Control, X-Content-Type
- * -Options, and Allow on a 405), a Content-Length of {@link #contentLength()}, and, unless the
+ * -Options, ETag on a probe verdict, and Allow on a 405), a Content-Length of {@link #contentLength()}, and, unless the
  * request was HEAD, the body.
  */
 public final class ProbeResponse {
@@ -40,6 +40,8 @@ public final class ProbeResponse {
   private final List<Map.Entry<String, String>> headers;
   private final byte[] body;
   private final boolean headRequest;
+  /** The ETag header's value, naming the status, or {@code null} if this is no probe verdict. */
+  private final String etag;
   /** The bytes the built-in server writes; rendered on first use, or at once by prerendered(). */
   private volatile HttpAnswer wire;
   /** The HEAD variant of a prerendered() response, so that it is prerendered too. */
@@ -50,12 +52,14 @@ public final class ProbeResponse {
       String contentType,
       List<Map.Entry<String, String>> headers,
       byte[] body,
-      boolean headRequest) {
+      boolean headRequest,
+      String etag) {
     this.status = status;
     this.contentType = contentType;
     this.headers = headers;
     this.body = body;
     this.headRequest = headRequest;
+    this.etag = etag;
   }
 
   /**
@@ -98,8 +102,8 @@ public final class ProbeResponse {
    * objects published safely (static finals, or through a volatile), as every cached one is.
    */
   ProbeResponse prerendered() {
-    ProbeResponse get = new ProbeResponse(status, contentType, headers, body, false);
-    ProbeResponse head = new ProbeResponse(status, contentType, headers, body, true);
+    ProbeResponse get = new ProbeResponse(status, contentType, headers, body, false, etag);
+    ProbeResponse head = new ProbeResponse(status, contentType, headers, body, true, etag);
     get.wire = HttpAnswer.of(status, headers, body.length, get.bodyBuffer(), true);
     head.wire = HttpAnswer.of(status, headers, body.length, head.bodyBuffer(), true);
     get.headVariant = head;
@@ -129,7 +133,43 @@ public final class ProbeResponse {
     if (allow != null) {
       headers.add(new SimpleImmutableEntry<>("Allow", allow));
     }
-    return new ProbeResponse(status, contentType, List.copyOf(headers), body, false);
+    return new ProbeResponse(status, contentType, List.copyOf(headers), body, false, null);
+  }
+
+  /**
+   * This response with an {@code ETag} header naming its status ({@link ETags}); this response
+   * itself if it is no probe verdict (not 200 or 503) or already has one.
+   *
+   * @param strong whether the body is fully decided by the status (the default plain text)
+   */
+  ProbeResponse withEtag(boolean strong) {
+    String tag = ETags.of(status, strong);
+    if (tag == null || etag != null) {
+      // Not a verdict, or a shared default answer that carries its strong tag already.
+      return this;
+    }
+    List<Map.Entry<String, String>> tagged = new ArrayList<>(headers.size() + 1);
+    tagged.addAll(headers);
+    tagged.add(new SimpleImmutableEntry<>("ETag", tag));
+    return new ProbeResponse(status, contentType, List.copyOf(tagged), body, headRequest, tag);
+  }
+
+  /**
+   * A 304 answer to a request whose {@code If-None-Match} names {@code etag}: no body, the ETag
+   * and the standard probe headers (RFC 9110 §15.4.5 keeps the ETag and Cache-Control of the 200).
+   */
+  static ProbeResponse notModified(String etag) {
+    List<Map.Entry<String, String>> headers =
+        List.of(
+            new SimpleImmutableEntry<>("Cache-Control", "no-store"),
+            new SimpleImmutableEntry<>("X-Content-Type-Options", "nosniff"),
+            new SimpleImmutableEntry<>("ETag", etag));
+    return new ProbeResponse(304, TEXT_PLAIN, headers, new byte[0], false, etag);
+  }
+
+  /** The {@code ETag} this answer carries, or {@code null}. */
+  String etag() {
+    return etag;
   }
 
   /**
@@ -142,7 +182,7 @@ public final class ProbeResponse {
     if (headRequest) {
       return this;
     }
-    return headVariant != null ? headVariant : new ProbeResponse(status, contentType, headers, body, true);
+    return headVariant != null ? headVariant : new ProbeResponse(status, contentType, headers, body, true, etag);
   }
 
   /** {@return the HTTP status code} */

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,13 @@ import org.slf4j.LoggerFactory;
  * 503, and 505 for an HTTP version other than 1.0 and 1.1. Every error body is one short plain-text
  * line. {@code Expect: 100-continue} gets no interim answer: the final one comes at once and the
  * body is not read. An absolute-form target ({@code GET http://host/livez}) is served by its path.
+ *
+ * <p>Long-poll watchers ({@code If-None-Match} + {@code Prefer: wait=N}, see {@link
+ * ProbeEndpoints#watch(ProbeRequest)}) are parked in the selector loop and hold no thread: each is
+ * answered as soon as its status changes, with 304 when its wait is over, and at the start of a
+ * drain with the current status and {@code Connection: close}. A waiting connection counts against
+ * {@link Builder#maxConnections(int)} and is evicted only after every connection that is not
+ * waiting.
  *
  * <p>With a {@link Lifecycle} ({@link Builder#lifecycle(Lifecycle)}) responses carry {@code
  * Connection: close} while draining and the server closes last, after every shutdown task, so the
@@ -87,9 +95,11 @@ public final class ProbeServer implements AutoCloseable {
   private final ProbeEndpoints endpoints;
   private final String preStopPath;
   private final Lifecycle preStopLifecycle;
+  private final BooleanSupplier closeConnections;
 
   private ProbeServer(Builder b) throws IOException {
     this.endpoints = b.endpoints;
+    this.closeConnections = b.closeConnections;
     this.preStopPath = b.preStopPath;
     this.preStopLifecycle = b.preStopLifecycle;
     InetSocketAddress address =
@@ -146,7 +156,17 @@ public final class ProbeServer implements AutoCloseable {
       if (preStopPath != null && preStopPath.equals(path)) {
         return preStop(head);
       }
-      response = endpoints.matches(path) ? endpoints.handle(new HeadRequest(head)) : NOT_FOUND;
+      if (!endpoints.matches(path)) {
+        response = NOT_FOUND;
+      } else {
+        HeadRequest request = new HeadRequest(head);
+        // Requests that come while draining are answered at once, as released watchers are.
+        ProbeWatch watch = closeConnections.getAsBoolean() ? null : endpoints.watch(request);
+        if (watch != null) {
+          return park(watch, head);
+        }
+        response = endpoints.handle(request);
+      }
     } catch (RuntimeException e) {
       // ProbeEndpoints never throws by contract; if it does, answer a short 503, never a 500
       // with a stack trace, and leave the cause to the log.
@@ -154,6 +174,43 @@ public final class ProbeServer implements AutoCloseable {
       response = UNAVAILABLE;
     }
     return ("HEAD".equals(head.method()) ? response.forHead() : response).wire();
+  }
+
+  /**
+   * Parks a long-poll in the selector loop: no thread waits. A status change (or the drain's start)
+   * hands a look-again to the server's thread, which answers once {@link ProbeWatch#poll} has an
+   * answer; the connection answers {@link ProbeWatch#answer()} (a 304, or the new status) when the
+   * wait is over, and cancels the watch if its peer leaves or it is evicted at the cap.
+   */
+  private HttpAnswer park(ProbeWatch watch, RequestHead head) {
+    boolean isHead = "HEAD".equals(head.method());
+    CompletableFuture<HttpAnswer> changed = new CompletableFuture<>();
+    Runnable lookAgain =
+        () -> {
+          if (changed.isDone()) {
+            return;
+          }
+          ProbeResponse answer = watch.poll(closeConnections.getAsBoolean());
+          if (answer != null) {
+            watch.cancel();
+            changed.complete(wire(answer, isHead));
+          }
+        };
+    watch.subscribe(() -> server.execute(lookAgain));
+    // A change between watch() and subscribe() would otherwise go unseen until the next one.
+    server.execute(lookAgain);
+    return HttpAnswer.watch(
+        changed,
+        watch.timeoutNanos(),
+        () -> {
+          watch.cancel();
+          return wire(watch.answer(), isHead);
+        },
+        watch::cancel);
+  }
+
+  private static HttpAnswer wire(ProbeResponse response, boolean head) {
+    return (head ? response.forHead() : response).wire();
   }
 
   /**
@@ -378,6 +435,8 @@ public final class ProbeServer implements AutoCloseable {
         ProbeServer server = new ProbeServer(this);
         if (lifecycle != null) {
           lifecycle.closeLast("probe-server", server);
+          // Long-poll watchers are released at drain start, even when no status changes then.
+          endpoints.wakeWatchersAtDrainStart(lifecycle);
         }
         return server;
       } catch (IOException e) {

@@ -99,7 +99,7 @@ class AdaptivePreStopTest {
     // Ended a quiet period after the last arrival, far before the 8 s maximum.
     assertThat(report.duration()).isBetween(report.lastArrival().orElseThrow().plusMillis(290), Duration.ofSeconds(4));
     assertThat(summary.phaseDurations().get(DrainPhase.PRE_STOP_DELAY)).isLessThan(Duration.ofSeconds(4));
-    assertThat(summary.toString()).contains("pre-stop ended=quiet after ", ", arrivals=", ", last arrival=");
+    assertThat(summary.toString()).contains("pre-stop ended=quiet after ", ", arrivals=", ", last arrival=", ", readiness 503s=0");
   }
 
   @Test
@@ -156,6 +156,50 @@ class AdaptivePreStopTest {
     assertThat(registry.get(ProbeMetrics.PRE_STOP_PROPAGATION).tag("ending", "fixed").timer().count()).isEqualTo(1);
     assertThat(registry.get(ProbeMetrics.PRE_STOP_ARRIVALS).tag("ending", "fixed").counter().count())
         .isEqualTo(report.arrivals());
+  }
+
+  @Test
+  void readinessProbesAnswered503DuringTheStepAreCountedInTheSummaryAndTheMeter() {
+    ProbeEndpoints endpoints = ProbeEndpoints.of(health);
+    // 503s before the step (an operator's override) are not the step's evidence.
+    health.readiness().down("maintenance");
+    for (int i = 0; i < 3; i++) {
+      assertThat(endpoints.handle("GET", "/readyz", null, null).status()).isEqualTo(503);
+    }
+    health.readiness().clear();
+    assertThat(endpoints.handle("GET", "/readyz", null, null).status()).isEqualTo(200);
+    Lifecycle lifecycle =
+        Lifecycle.builder(health)
+            .preStopDelay(Duration.ofSeconds(8))
+            .preStopMin(Duration.ofMillis(100))
+            .preStopQuietPeriod(Duration.ofMillis(100))
+            .build();
+    MeterRegistry registry = new SimpleMeterRegistry();
+    ProbeMetrics.bind(health, lifecycle, registry);
+    List<Integer> statuses = new CopyOnWriteArrayList<>();
+    // Probed from the announce listener: readiness is DOWN and the step has begun.
+    lifecycle.addListener(
+        (phase, took) -> {
+          if (phase == DrainPhase.ANNOUNCE) {
+            for (int i = 0; i < 5; i++) {
+              statuses.add(endpoints.handle("GET", "/readyz", null, null).status());
+            }
+            statuses.add(endpoints.handle("HEAD", "/readyz", "verbose", null).status());
+            // Not the readiness probe: one check, another probe, a stranger's path.
+            statuses.add(endpoints.handle("GET", "/readyz/db", null, null).status());
+            statuses.add(endpoints.handle("GET", "/livez", null, null).status());
+            statuses.add(endpoints.handle("GET", "/readyz/nope", null, null).status());
+          }
+        });
+
+    ShutdownSummary summary = lifecycle.shutdown();
+
+    assertThat(statuses).containsExactly(503, 503, 503, 503, 503, 503, 200, 200, 404);
+    PreStopReport report = summary.preStop().orElseThrow();
+    assertThat(report.readinessDown()).isEqualTo(6);
+    assertThat(summary.toString()).contains(", readiness 503s=6");
+    assertThat(registry.get(ProbeMetrics.PRE_STOP_READINESS_DOWN).tag("ending", "quiet").counter().count())
+        .isEqualTo(6);
   }
 
   @Test

@@ -35,7 +35,7 @@ class PreStopStepTest {
     long ended = run(step, 10_000, t -> 100 + Math.min(t, 1_800) / 100);
 
     assertThat(ended).isEqualTo(2_300);
-    PreStopReport report = step.report();
+    PreStopReport report = step.report(0);
     assertThat(report.ending()).isEqualTo(PreStopReport.Ending.QUIET);
     assertThat(report.lastArrival()).hasValue(Duration.ofMillis(1_800));
     assertThat(report.arrivals()).isEqualTo(18);
@@ -49,9 +49,9 @@ class PreStopStepTest {
     long ended = run(step, 10_000, t -> 100 + t / 100);
 
     assertThat(ended).isEqualTo(5_000);
-    assertThat(step.report().ending()).isEqualTo(PreStopReport.Ending.MAXIMUM);
-    assertThat(step.report().lastArrival()).hasValue(Duration.ofMillis(5_000));
-    assertThat(step.report().arrivals()).isEqualTo(50);
+    assertThat(step.report(0).ending()).isEqualTo(PreStopReport.Ending.MAXIMUM);
+    assertThat(step.report(0).lastArrival()).hasValue(Duration.ofMillis(5_000));
+    assertThat(step.report(0).arrivals()).isEqualTo(50);
     assertThat(step.stillArriving()).isTrue();
   }
 
@@ -61,9 +61,9 @@ class PreStopStepTest {
     long ended = run(step, 10_000, t -> 100);
 
     assertThat(ended).isEqualTo(1_000);
-    assertThat(step.report().ending()).isEqualTo(PreStopReport.Ending.QUIET);
-    assertThat(step.report().lastArrival()).isEmpty();
-    assertThat(step.report().arrivals()).isZero();
+    assertThat(step.report(0).ending()).isEqualTo(PreStopReport.Ending.QUIET);
+    assertThat(step.report(0).lastArrival()).isEmpty();
+    assertThat(step.report(0).arrivals()).isZero();
   }
 
   @Test
@@ -73,9 +73,9 @@ class PreStopStepTest {
     long ended = run(step, 10_000, t -> t < 900 ? 100 : 100 + Math.min(3, (t - 900) / 10 + 1));
 
     assertThat(ended).isEqualTo(1_420);
-    assertThat(step.report().ending()).isEqualTo(PreStopReport.Ending.QUIET);
-    assertThat(step.report().lastArrival()).hasValue(Duration.ofMillis(920));
-    assertThat(step.report().arrivals()).isEqualTo(3);
+    assertThat(step.report(0).ending()).isEqualTo(PreStopReport.Ending.QUIET);
+    assertThat(step.report(0).lastArrival()).hasValue(Duration.ofMillis(920));
+    assertThat(step.report(0).arrivals()).isEqualTo(3);
   }
 
   @Test
@@ -84,7 +84,7 @@ class PreStopStepTest {
     long ended = run(step, 10_000, t -> t == 0 ? 100 : 101);
 
     assertThat(ended).isEqualTo(3_000);
-    assertThat(step.report().ending()).isEqualTo(PreStopReport.Ending.MAXIMUM);
+    assertThat(step.report(0).ending()).isEqualTo(PreStopReport.Ending.MAXIMUM);
     // The one request came 10 ms in, 2.99 s before the end: within the quiet period, so it counts
     // as still arriving; the operator sees the quiet period cannot fit.
     assertThat(step.stillArriving()).isTrue();
@@ -97,9 +97,9 @@ class PreStopStepTest {
     long ended = run(step, 10_000, t -> 100 + Math.min(t, 300) / 100);
 
     assertThat(ended).isEqualTo(2_000);
-    assertThat(step.report().ending()).isEqualTo(PreStopReport.Ending.FIXED);
-    assertThat(step.report().lastArrival()).hasValue(Duration.ofMillis(300));
-    assertThat(step.report().arrivals()).isEqualTo(3);
+    assertThat(step.report(0).ending()).isEqualTo(PreStopReport.Ending.FIXED);
+    assertThat(step.report(0).lastArrival()).hasValue(Duration.ofMillis(300));
+    assertThat(step.report(0).arrivals()).isEqualTo(3);
     assertThat(step.stillArriving()).isFalse();
   }
 

@@ -35,7 +35,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ProbeServerHostileClientTest {
   /** Exactly the header names the server may write: canonical case, nothing else. */
   private static final Set<String> CANONICAL =
-      Set.of("Content-Type", "Content-Length", "Cache-Control", "X-Content-Type-Options", "Connection", "Allow");
+      Set.of("Content-Type", "Content-Length", "Cache-Control", "X-Content-Type-Options", "Connection", "Allow",
+          "ETag");
 
   private final Health health = Health.builder().build();
   private final List<Socket> sockets = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.probekit.netty;
 
+import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeServer;
 import io.netty.bootstrap.ServerBootstrap;
@@ -156,6 +157,9 @@ public final class NettyProbeServer implements AutoCloseable {
           cause instanceof IOException ? (IOException) cause : new IOException(cause));
     }
     this.serverChannel = bound.channel();
+    if (b.lifecycle != null) {
+      endpoints.wakeWatchersAtDrainStart(b.lifecycle);
+    }
   }
 
   /**
@@ -232,6 +236,7 @@ public final class NettyProbeServer implements AutoCloseable {
     private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private Lifecycle lifecycle;
 
     Builder(ProbeEndpoints endpoints) {
       this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
@@ -362,6 +367,20 @@ public final class NettyProbeServer implements AutoCloseable {
         throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
       }
       return value;
+    }
+
+    /**
+     * Ties answers to {@code lifecycle}: they carry {@code Connection: close} while it drains
+     * (this replaces {@link #closeConnections(BooleanSupplier)}), and long-poll watchers are
+     * released when it starts to drain.
+     *
+     * @param lifecycle the service's lifecycle
+     */
+    public Builder lifecycle(Lifecycle lifecycle) {
+      Objects.requireNonNull(lifecycle, "lifecycle");
+      this.closeConnections = lifecycle::isDraining;
+      this.lifecycle = lifecycle;
+      return this;
     }
 
     /**

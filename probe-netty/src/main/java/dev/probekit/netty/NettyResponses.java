@@ -42,7 +42,10 @@ final class NettyResponses {
       Map.Entry<String, String> header = list.get(i);
       headers.add(header.getKey(), header.getValue());
     }
-    headers.setInt(CONTENT_LENGTH, response.contentLength());
+    if (response.status() != 304) {
+      // A 304 has no body; a Content-Length there would have to be the 200's.
+      headers.setInt(CONTENT_LENGTH, response.contentLength());
+    }
     if (!keepAlive) {
       headers.set(CONNECTION, HttpHeaderValues.CLOSE);
     } else if (!version.isKeepAliveDefault()) {

@@ -3,6 +3,7 @@ package dev.probekit.netty;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeResponse;
 import io.netty.channel.Channel;
+import dev.probekit.core.ProbeWatch;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -13,8 +14,11 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +65,12 @@ import org.slf4j.LoggerFactory;
  * <p>This handler does not time out slow or idle clients: on a public port add the read deadline,
  * idle handler and limits described in {@code docs/netty.md} ({@link NettyProbeServer} has them).
  *
+ * <p>A long-poll ({@code If-None-Match} + {@code Prefer: wait=N}, see {@link
+ * ProbeEndpoints#watch}) with nothing ahead of it waits on the event loop, holding no thread, and
+ * is answered on a change, when its wait is over (304), when {@code closeConnections} turns true
+ * at a wake-up (see {@link ProbeEndpoints#wakeWatchersAtDrainStart}), or as soon as anything more
+ * arrives on its connection.
+ *
  * <p>One instance per channel: it keeps per-connection state and is not {@code @Sharable}. All its
  * methods run on the channel's event loop.
  */
@@ -88,6 +98,8 @@ public final class ProbeHandler extends ChannelDuplexHandler {
   private boolean discardingContent;
   /** A response with {@code Connection: close} was written: drop whatever else arrives. */
   private boolean closing;
+  /** The long-poll this connection waits for, if any; only with nothing else outstanding. */
+  private Parked parked;
   /** Whether anything was passed on during the current read, for {@code autoRead=false}. */
   private boolean forwardedInThisRead;
   /** Probes in {@link #outstanding}. */
@@ -129,6 +141,10 @@ public final class ProbeHandler extends ChannelDuplexHandler {
       return;
     }
     if (msg instanceof HttpRequest) {
+      if (parked != null) {
+        // A request behind a watcher releases it first, so answers stay in order.
+        release(ctx, parked, parked.watch.poll(true));
+      }
       HttpRequest request = (HttpRequest) msg;
       String path = HttpRequestView.rawPath(request.uri());
       if (request.decoderResult().isSuccess() && endpoints.matches(path)) {
@@ -152,7 +168,13 @@ public final class ProbeHandler extends ChannelDuplexHandler {
     boolean mustClose = !complete && HttpUtil.is100ContinueExpected(request);
     discardingContent = !complete;
     ReferenceCountUtil.release(request);
-    if (outstanding.isEmpty() && ctx.channel().isWritable()) {
+    ProbeWatch watch =
+        outstanding.isEmpty() && !mustClose && !closeConnections.getAsBoolean()
+            ? endpoints.watch(view)
+            : null;
+    if (watch != null) {
+      park(ctx, view, watch);
+    } else if (outstanding.isEmpty() && ctx.channel().isWritable()) {
       answer(ctx, view, mustClose, true);
     } else if (queuedProbes >= MAX_QUEUED_PROBES) {
       // A client pipelining probes behind a slow response, or while not reading our answers,
@@ -165,6 +187,47 @@ public final class ProbeHandler extends ChannelDuplexHandler {
     } else {
       outstanding.addLast(new Queued(view, mustClose));
       queuedProbes++;
+    }
+  }
+
+  /**
+   * Parks a long-poll on the event loop: no thread waits. A status change (or the drain's start)
+   * schedules a look-again on this channel's loop; the loop's timer answers {@link
+   * ProbeWatch#answer()} (a 304, or the new status) when the wait is over.
+   */
+  private void park(ChannelHandlerContext ctx, HttpRequestView view, ProbeWatch watch) {
+    EventExecutor loop = ctx.executor();
+    Parked waiting = new Parked(view, watch);
+    parked = waiting;
+    waiting.timeout =
+        loop.schedule(
+            () -> release(ctx, waiting, watch.answer()), watch.timeoutNanos(), TimeUnit.NANOSECONDS);
+    Runnable lookAgain =
+        () -> {
+          ProbeResponse answer = watch.poll(closeConnections.getAsBoolean());
+          if (answer != null) {
+            release(ctx, waiting, answer);
+          }
+        };
+    watch.subscribe(() -> loop.execute(lookAgain));
+    // A change between watch() and subscribe() would otherwise go unseen until the next one.
+    loop.execute(lookAgain);
+  }
+
+  /** Answers a parked watcher once; later calls (a timer after a change, say) do nothing. */
+  private void release(ChannelHandlerContext ctx, Parked waiting, ProbeResponse answer) {
+    if (parked != waiting || closing) {
+      return;
+    }
+    forget(waiting);
+    send(ctx, waiting.view, answer, false, true);
+  }
+
+  private void forget(Parked waiting) {
+    parked = null;
+    waiting.watch.cancel();
+    if (waiting.timeout != null) {
+      waiting.timeout.cancel(false);
     }
   }
 
@@ -229,6 +292,15 @@ public final class ProbeHandler extends ChannelDuplexHandler {
       log.warn("probe request {} failed", view, e);
       response = "HEAD".equals(view.method()) ? UNAVAILABLE.forHead() : UNAVAILABLE;
     }
+    send(ctx, view, response, mustClose, flush);
+  }
+
+  private void send(
+      ChannelHandlerContext ctx,
+      HttpRequestView view,
+      ProbeResponse response,
+      boolean mustClose,
+      boolean flush) {
     boolean keepAlive =
         view.keepAlive()
             && !mustClose
@@ -279,6 +351,9 @@ public final class ProbeHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (parked != null) {
+      forget(parked);
+    }
     outstanding.clear();
     queuedProbes = 0;
     ctx.fireChannelInactive();
@@ -287,6 +362,18 @@ public final class ProbeHandler extends ChannelDuplexHandler {
   @Override
   public String toString() {
     return "ProbeHandler{" + endpoints + '}';
+  }
+
+  /** A long-poll waiting for a change, its wait, or its release. */
+  private static final class Parked {
+    final HttpRequestView view;
+    final ProbeWatch watch;
+    ScheduledFuture<?> timeout;
+
+    Parked(HttpRequestView view, ProbeWatch watch) {
+      this.view = view;
+      this.watch = watch;
+    }
   }
 
   /** A probe request waiting for the responses ahead of it. */

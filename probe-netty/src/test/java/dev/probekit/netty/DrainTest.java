@@ -201,6 +201,9 @@ class DrainTest {
       ShutdownSummary summary = shutdown.get(10, TimeUnit.SECONDS);
       assertThat(summary.requestsDrained()).isEqualTo(1);
       assertThat(summary.requestsAbandoned()).isZero();
+      // The pre-stop evidence: the late request was an arrival, the probe a readiness 503.
+      assertThat(summary.preStop().orElseThrow().arrivals()).isEqualTo(1);
+      assertThat(summary.preStop().orElseThrow().readinessDown()).isEqualTo(1);
     }
   }
 

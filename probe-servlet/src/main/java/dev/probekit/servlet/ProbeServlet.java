@@ -3,6 +3,7 @@ package dev.probekit.servlet;
 import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeResponse;
+import dev.probekit.core.ProbeWatch;
 import dev.probekit.servlet.internal.RawPaths;
 import dev.probekit.servlet.internal.ServletProbeRequest;
 import jakarta.servlet.http.HttpServlet;
@@ -30,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * (OPTIONS and TRACE included) is 405 with {@code Allow: GET, HEAD}. Responses are written with
  * {@code setStatus} and the body bytes, never with {@code sendError}, so no container error page
  * ever replaces a 404, 405 or 503 body. Thread-safe; holds no per-request state.
+ *
+ * <p>Long-poll watchers ({@code If-None-Match} + {@code Prefer: wait=N}, see {@link
+ * ProbeEndpoints#watch}) wait in servlet async mode, holding no container thread, when the
+ * servlet is registered with async support ({@link ProbeServlets} does that); otherwise they are
+ * answered at once (304 if nothing changed). With a lifecycle they are released when it starts to
+ * drain, with the current status and {@code Connection: close}.
  */
 public final class ProbeServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -65,6 +72,7 @@ public final class ProbeServlet extends HttpServlet {
    */
   public static ProbeServlet of(ProbeEndpoints endpoints, Lifecycle lifecycle) {
     Objects.requireNonNull(lifecycle, "lifecycle");
+    endpoints.wakeWatchersAtDrainStart(lifecycle);
     return new ProbeServlet(endpoints, lifecycle::isDraining);
   }
 
@@ -83,7 +91,17 @@ public final class ProbeServlet extends HttpServlet {
     ProbeResponse answer;
     try {
       String rawPath = RawPaths.withinContext(request);
-      answer = endpoints.handle(new ServletProbeRequest(request, rawPath));
+      ServletProbeRequest probeRequest = new ServletProbeRequest(request, rawPath);
+      // Requests that come while draining are answered at once, as released watchers are.
+      ProbeWatch watch =
+          request.isAsyncSupported() && !closeConnections.getAsBoolean()
+              ? endpoints.watch(probeRequest)
+              : null;
+      if (watch != null) {
+        AsyncWatch.park(request, watch, closeConnections);
+        return;
+      }
+      answer = endpoints.handle(probeRequest);
       if ("HEAD".equals(request.getMethod())) {
         // ProbeEndpoints answers some errors (404 for an unknown path) with the GET variant.
         answer = answer.forHead();
@@ -107,7 +125,10 @@ public final class ProbeServlet extends HttpServlet {
     if (close) {
       response.setHeader("Connection", "close");
     }
-    response.setContentLength(answer.contentLength());
+    if (answer.status() != 304) {
+      // A 304 has no body; a Content-Length there would have to be the 200's.
+      response.setContentLength(answer.contentLength());
+    }
     if (!answer.isHead()) {
       answer.writeBody(response.getOutputStream());
     }

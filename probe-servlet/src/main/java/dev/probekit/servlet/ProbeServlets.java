@@ -111,6 +111,8 @@ public final class ProbeServlets {
     if (registration == null) {
       throw new IllegalStateException("a servlet named '" + SERVLET_NAME + "' is already registered");
     }
+    // Long-poll watchers wait in async mode, holding no container thread.
+    registration.setAsyncSupported(true);
     Set<String> taken = registration.addMapping(urlPatterns(servlet.endpoints()).toArray(new String[0]));
     if (!taken.isEmpty()) {
       throw new IllegalStateException("paths already mapped to another servlet: " + taken);

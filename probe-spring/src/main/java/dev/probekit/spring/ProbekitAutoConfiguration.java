@@ -202,9 +202,9 @@ public class ProbekitAutoConfiguration {
       ProbekitProperties.Shutdown s = properties.getShutdown();
       ShutdownSettings settings = ShutdownSettings.of(s, environment);
       LOG.info("Probekit drain: pre-stop delay {} ({}), drain timeout {}, grace period {}",
-          settings.preStopDelay(), settings.reason(), s.getDrainTimeout(), s.getGracePeriod());
-      return Lifecycle.builder(health)
-          .preStopDelay(settings.preStopDelay())
+          settings.preStopDescription(), settings.reason(), s.getDrainTimeout(), s.getGracePeriod());
+      return settings
+          .applyPreStop(Lifecycle.builder(health))
           .drainTimeout(s.getDrainTimeout())
           .gracePeriod(s.getGracePeriod())
           .safetyMargin(s.getSafetyMargin())
@@ -342,7 +342,12 @@ public class ProbekitAutoConfiguration {
         ProbekitProperties properties,
         ObjectProvider<Lifecycle> lifecycle) {
       // The base path (spring.webflux.base-path) is stripped by the filter, like a context path.
-      return new ProbeWebFilter(endpoints, properties.servesMainPort(), lifecycle.getIfAvailable());
+      Lifecycle l = lifecycle.getIfAvailable();
+      if (properties.servesMainPort() && l != null) {
+        // Long-poll watchers are released at drain start, even when no status changes then.
+        endpoints.wakeWatchersAtDrainStart(l);
+      }
+      return new ProbeWebFilter(endpoints, properties.servesMainPort(), l);
     }
   }
 }

@@ -225,6 +225,18 @@ public class ProbekitProperties {
      */
     private Duration preStopDelay = Lifecycle.DEFAULT_PRE_STOP_DELAY;
 
+    /**
+     * With a quiet period: the least the pre-stop step lasts, for balancers that give no signal
+     * (kube-proxy); at most the pre-stop delay.
+     */
+    private Duration preStopMin = Lifecycle.DEFAULT_PRE_STOP_MIN;
+
+    /**
+     * Ends the pre-stop step early, once the minimum has passed and no application request has
+     * arrived for this long; 0 keeps the fixed pre-stop delay.
+     */
+    private Duration preStopQuietPeriod = Lifecycle.DEFAULT_PRE_STOP_QUIET_PERIOD;
+
     /** How long to wait for in-flight requests once the server stopped accepting. */
     private Duration drainTimeout = Lifecycle.DEFAULT_DRAIN_TIMEOUT;
 
@@ -254,6 +266,22 @@ public class ProbekitProperties {
 
     public void setPreStopDelay(Duration preStopDelay) {
       this.preStopDelay = nonNegative("pre-stop-delay", preStopDelay);
+    }
+
+    public Duration getPreStopMin() {
+      return preStopMin;
+    }
+
+    public void setPreStopMin(Duration preStopMin) {
+      this.preStopMin = nonNegative("pre-stop-min", preStopMin);
+    }
+
+    public Duration getPreStopQuietPeriod() {
+      return preStopQuietPeriod;
+    }
+
+    public void setPreStopQuietPeriod(Duration preStopQuietPeriod) {
+      this.preStopQuietPeriod = nonNegative("pre-stop-quiet-period", preStopQuietPeriod);
     }
 
     public Duration getDrainTimeout() {

@@ -35,6 +35,14 @@ class FailureAnalysisTest {
         "probekit.shutdown.pre-stop-delay=10s,probekit.shutdown.drain-timeout=25s "
             + "| do not fit in grace-period | probekit.shutdown.grace-period",
         "probekit.shutdown.drain-timeout=-5s | expected: >= 0 | Change probekit.shutdown.drain-timeout",
+        "probekit.shutdown.pre-stop-quiet-period=1s,probekit.shutdown.pre-stop-min=8s "
+            + "| pre-stop-min (PT8S) is above pre-stop-delay (PT5S) | Lower probekit.shutdown.pre-stop-min",
+        // The default minimum (2 s) above a 1 s maximum, once a quiet period makes it apply.
+        "probekit.shutdown.pre-stop-delay=1s,probekit.shutdown.pre-stop-quiet-period=500ms "
+            + "| is above pre-stop-delay | Lower probekit.shutdown.pre-stop-min",
+        "probekit.shutdown.pre-stop-min=-1s | expected: >= 0 | Change probekit.shutdown.pre-stop-min",
+        "probekit.shutdown.pre-stop-quiet-period=-1s | expected: >= 0 "
+            + "| Change probekit.shutdown.pre-stop-quiet-period",
         "probekit.details=sometimes | probekit.details | never, always and token",
         "probekit.server.port=70000 | 70000 | Change probekit.server.port",
       })

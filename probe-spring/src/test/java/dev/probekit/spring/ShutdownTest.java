@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.probekit.core.DrainPhase;
 import dev.probekit.core.Lifecycle;
+import dev.probekit.core.PreStopReport;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -73,6 +74,37 @@ class ShutdownTest {
   }
 
   @Test
+  void theAdaptivePreStopSettingsReachTheLifecycleAndEndTheStepEarly(CapturedOutput output) {
+    ConfigurableApplicationContext context =
+        startReady(
+            "spring.main.cloud-platform=kubernetes",
+            "probekit.shutdown.pre-stop-delay=8s",
+            "probekit.shutdown.pre-stop-min=200ms",
+            "probekit.shutdown.pre-stop-quiet-period=300ms");
+    Lifecycle lifecycle = context.getBean(Lifecycle.class);
+    assertThat(lifecycle.preStopDelay()).isEqualTo(Duration.ofSeconds(8));
+    assertThat(lifecycle.preStopMin()).isEqualTo(Duration.ofMillis(200));
+    assertThat(lifecycle.preStopQuietPeriod()).isEqualTo(Duration.ofMillis(300));
+    assertThat(output).contains("pre-stop delay PT0.2S..PT8S (ends after PT0.3S without requests)");
+    long t0 = System.nanoTime();
+    context.close();
+    // No request arrives: the step ends one quiet period in, far before the 8 s maximum.
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    PreStopReport report = lifecycle.summary().orElseThrow().preStop().orElseThrow();
+    assertThat(report.ending()).isEqualTo(PreStopReport.Ending.QUIET);
+    assertThat(report.duration()).isBetween(Duration.ofMillis(290), Duration.ofSeconds(4));
+  }
+
+  @Test
+  void offKubernetesTheAdaptiveSettingsDoNotTurnTheZeroDelayIntoAnError() {
+    ConfigurableApplicationContext context = startReady("probekit.shutdown.pre-stop-quiet-period=1s");
+    Lifecycle lifecycle = context.getBean(Lifecycle.class);
+    assertThat(lifecycle.preStopDelay()).isZero();
+    assertThat(lifecycle.preStopQuietPeriod()).isZero();
+    context.close();
+  }
+
+  @Test
   void onKubernetesWithAProbePortThereIsNoWarning(CapturedOutput output) {
     ConfigurableApplicationContext context =
         startReady(
@@ -99,6 +131,7 @@ class ShutdownTest {
         .doesNotContain("reason withheld")
         // Boot's own REFUSING_TRAFFIC at context close, or the drain's "shutting down".
         .containsPattern("readiness probe UP -> DOWN \\(held: (refusing traffic|shutting down)")
-        .contains("requests drained=0, abandoned=0, tasks failed=0");
+        // Task executors join the drain as participants, listed between requests and tasks.
+        .containsPattern("requests drained=0, abandoned=0, (participants \\[[^\\]]*\\], )?tasks failed=0");
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * A response ready for the wire: the status line and headers rendered once, in each of the three
@@ -37,12 +38,30 @@ public final class HttpAnswer {
   private final ByteBuffer[] heads;
   private final ByteBuffer body;
   private final CompletionStage<HttpAnswer> later;
+  /** For a {@link #watch}: how long to wait at most (else 0), what then, and what if abandoned. */
+  private final long timeoutNanos;
+  private final Supplier<HttpAnswer> onTimeout;
+  private final Runnable onAbandon;
 
   private HttpAnswer(int status, ByteBuffer[] heads, ByteBuffer body, CompletionStage<HttpAnswer> later) {
+    this(status, heads, body, later, 0, null, null);
+  }
+
+  private HttpAnswer(
+      int status,
+      ByteBuffer[] heads,
+      ByteBuffer body,
+      CompletionStage<HttpAnswer> later,
+      long timeoutNanos,
+      Supplier<HttpAnswer> onTimeout,
+      Runnable onAbandon) {
     this.status = status;
     this.heads = heads;
     this.body = body;
     this.later = later;
+    this.timeoutNanos = timeoutNanos;
+    this.onTimeout = onTimeout;
+    this.onAbandon = onAbandon;
   }
 
   /**
@@ -64,7 +83,10 @@ public final class HttpAnswer {
     for (Map.Entry<String, String> header : headers) {
       head.append(checked(header.getKey())).append(": ").append(checked(header.getValue())).append("\r\n");
     }
-    head.append("Content-Length: ").append(contentLength).append("\r\n");
+    if (status != 304) {
+      // A 304 has no body; a Content-Length there would have to be the 200's (RFC 9110 §8.6).
+      head.append("Content-Length: ").append(contentLength).append("\r\n");
+    }
     byte[] prefix = head.toString().getBytes(StandardCharsets.ISO_8859_1);
     ByteBuffer[] heads = new ByteBuffer[ENDINGS.length];
     for (int i = 0; i < ENDINGS.length; i++) {
@@ -103,6 +125,51 @@ public final class HttpAnswer {
    */
   public static HttpAnswer later(CompletionStage<HttpAnswer> later) {
     return new HttpAnswer(0, null, null, Objects.requireNonNull(later, "later"));
+  }
+
+  /**
+   * A long-poll: like {@link #later}, but the connection also watches for its peer leaving (then
+   * {@code onAbandon} runs), answers {@code onTimeout} once {@code timeoutNanos} have passed, and
+   * may be evicted at the connection cap (after every connection that is not waiting).
+   *
+   * @param later completes with the answer when something changed
+   * @param timeoutNanos the longest wait
+   * @param onTimeout the answer once the wait is over; called on the server's thread
+   * @param onAbandon called on the server's thread if the connection closes before an answer
+   */
+  public static HttpAnswer watch(
+      CompletionStage<HttpAnswer> later,
+      long timeoutNanos,
+      Supplier<HttpAnswer> onTimeout,
+      Runnable onAbandon) {
+    if (timeoutNanos <= 0) {
+      throw new IllegalArgumentException("timeoutNanos: " + timeoutNanos + " (expected: > 0)");
+    }
+    return new HttpAnswer(
+        0,
+        null,
+        null,
+        Objects.requireNonNull(later, "later"),
+        timeoutNanos,
+        Objects.requireNonNull(onTimeout, "onTimeout"),
+        Objects.requireNonNull(onAbandon, "onAbandon"));
+  }
+
+  /** Whether this is a {@link #watch}. */
+  boolean isWatch() {
+    return onTimeout != null;
+  }
+
+  long timeoutNanos() {
+    return timeoutNanos;
+  }
+
+  HttpAnswer timedOut() {
+    return onTimeout.get();
+  }
+
+  void abandoned() {
+    onAbandon.run();
   }
 
   /** The status code (0 for an answer {@link #later}). */
@@ -144,6 +211,7 @@ public final class HttpAnswer {
   static String reason(int status) {
     switch (status) {
       case 200: return "OK";
+      case 304: return "Not Modified";
       case 400: return "Bad Request";
       case 404: return "Not Found";
       case 405: return "Method Not Allowed";

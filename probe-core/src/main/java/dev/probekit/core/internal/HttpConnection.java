@@ -40,6 +40,10 @@ final class HttpConnection {
   private ByteBuffer[] pending;
   private boolean closeAfterWrite;
   private RequestHead waitingFor;
+  /** The answer promised {@link HttpAnswer#later later} that this connection waits for. */
+  private HttpAnswer waitingOn;
+  /** For a {@link HttpAnswer#watch watch}: when its wait is over. */
+  private long waitDeadline;
   /** When the current head's first byte arrived, or -1 between requests. */
   private long headStarted = -1;
   /** When the connection last made progress: accepted, answered, or wrote part of an answer. */
@@ -56,8 +60,8 @@ final class HttpConnection {
 
   /**
    * Which connection to close first when a new one needs room, lowest first: 0 already answered
-   * and closing, 1 idle between requests, 2 sending a head, 3 not reading its answer; -1 never
-   * (waiting for an answer promised later).
+   * and closing, 1 idle between requests, 2 sending a head, 3 not reading its answer, 4 a
+   * long-poll watcher (it reconnects); -1 never (waiting for a pre-stop answer).
    */
   int evictionRank() {
     switch (state) {
@@ -67,6 +71,8 @@ final class HttpConnection {
         return headStarted < 0 ? 1 : 2;
       case WRITING:
         return 3;
+      case WAITING:
+        return waitingOn != null && waitingOn.isWatch() ? 4 : -1;
       default:
         return -1;
     }
@@ -80,6 +86,10 @@ final class HttpConnection {
   void onReadable(long now) throws IOException {
     if (state == State.LINGERING) {
       discard(now);
+      return;
+    }
+    if (state == State.WAITING) {
+      watchPeer();
       return;
     }
     if (state != State.READING) {
@@ -113,8 +123,27 @@ final class HttpConnection {
     }
   }
 
+  /**
+   * A watcher's peer may leave while it waits: read (and keep, for after the answer) what it
+   * pipelines, and close on its EOF, so that a vanished watcher frees its slot at once. Once the
+   * buffer is full, stop reading, as between any two answers.
+   */
+  private void watchPeer() throws IOException {
+    if (filled == in.length) {
+      key.interestOps(0);
+      return;
+    }
+    inBuffer.limit(in.length).position(filled);
+    int read = channel.read(inBuffer);
+    if (read < 0) {
+      close();
+      return;
+    }
+    filled += read;
+  }
+
   /** Closes it if a deadline passed; true if it did. */
-  boolean expireIfDue(long now) {
+  boolean expireIfDue(long now) throws IOException {
     boolean expired;
     switch (state) {
       case READING:
@@ -128,8 +157,15 @@ final class HttpConnection {
       case LINGERING:
         expired = now - lingerDeadline > 0;
         break;
+      case WAITING:
+        // A watch answers when its wait is over; a pre-stop's own future decides (it may be long).
+        if (waitingOn.isWatch() && now - waitDeadline > 0) {
+          completed(waitingOn, waitingOn.timedOut(), now);
+        }
+        expired = false;
+        break;
       default:
-        // WAITING: the answer's own future decides (a pre-stop delay may be long); CLOSED: done.
+        // CLOSED: done.
         expired = false;
     }
     if (expired) {
@@ -138,13 +174,18 @@ final class HttpConnection {
     return expired;
   }
 
-  /** The answer promised for the request this connection waits for, or {@code null} on failure. */
-  void completed(HttpAnswer answer, long now) throws IOException {
-    if (state != State.WAITING) {
+  /**
+   * The answer promised by {@code promise} for the request this connection waits for, or {@code
+   * null} on failure. Ignored if the connection no longer waits for that promise (a watch that
+   * timed out, then completed).
+   */
+  void completed(HttpAnswer promise, HttpAnswer answer, long now) throws IOException {
+    if (state != State.WAITING || waitingOn != promise) {
       return;
     }
     RequestHead head = waitingFor;
     waitingFor = null;
+    waitingOn = null;
     if (answer == null || answer.pending() != null) {
       close();
       return;
@@ -179,8 +220,15 @@ final class HttpConnection {
       if (answer.pending() != null) {
         state = State.WAITING;
         waitingFor = head;
-        key.interestOps(0);
-        server.whenComplete(this, answer.pending());
+        waitingOn = answer;
+        if (answer.isWatch()) {
+          waitDeadline = now + answer.timeoutNanos();
+          // Reads only to notice the peer leaving; see watchPeer().
+          key.interestOps(filled == in.length ? 0 : SelectionKey.OP_READ);
+        } else {
+          key.interestOps(0);
+        }
+        server.whenComplete(this, answer);
         return;
       }
       send(answer, persistence(head), now);
@@ -255,8 +303,13 @@ final class HttpConnection {
     if (state == State.CLOSED) {
       return;
     }
+    HttpAnswer abandoned = state == State.WAITING ? waitingOn : null;
     state = State.CLOSED;
     pending = null;
+    waitingOn = null;
+    if (abandoned != null && abandoned.isWatch()) {
+      abandoned.abandoned();
+    }
     key.cancel();
     try {
       channel.close();

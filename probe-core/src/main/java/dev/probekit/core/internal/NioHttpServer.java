@@ -16,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -288,6 +287,8 @@ public final class NioHttpServer implements AutoCloseable {
     for (HttpConnection connection : snapshot) {
       try {
         connection.expireIfDue(now);
+      } catch (IOException e) {
+        peerGone(connection, e);
       } catch (Throwable t) {
         failed(connection, t);
       }
@@ -302,8 +303,8 @@ public final class NioHttpServer implements AutoCloseable {
   }
 
   /** Called by a connection waiting for {@code later}: resumes it on this thread. */
-  void whenComplete(HttpConnection connection, CompletionStage<HttpAnswer> later) {
-    later.whenComplete(
+  void whenComplete(HttpConnection connection, HttpAnswer promise) {
+    promise.pending().whenComplete(
         (answer, error) -> {
           if (error != null) {
             log.debug("probe answer failed: {}", error.toString());
@@ -311,7 +312,7 @@ public final class NioHttpServer implements AutoCloseable {
           completions.add(
               () -> {
                 try {
-                  connection.completed(error == null ? answer : null, System.nanoTime());
+                  connection.completed(promise, error == null ? answer : null, System.nanoTime());
                 } catch (IOException e) {
                   peerGone(connection, e);
                 } catch (Throwable t) {
@@ -320,6 +321,26 @@ public final class NioHttpServer implements AutoCloseable {
               });
           selector.wakeup();
         });
+  }
+
+  /**
+   * Runs {@code task} on the server's thread soon, from any thread, without blocking: for a
+   * handler's wake-ups (a long-poll watcher to look again). Dropped once the server is closed.
+   */
+  public void execute(Runnable task) {
+    Objects.requireNonNull(task, "task");
+    if (closed) {
+      return;
+    }
+    completions.add(
+        () -> {
+          try {
+            task.run();
+          } catch (Throwable t) {
+            logOnce("probe server task failed", t);
+          }
+        });
+    selector.wakeup();
   }
 
   /** The handler's answer; a handler that throws gets a short 503 and a log line, never more. */

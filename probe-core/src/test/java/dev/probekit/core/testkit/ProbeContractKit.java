@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
@@ -1216,6 +1218,126 @@ public abstract class ProbeContractKit {
     } else {
       assertThat(reply.body).isEqualTo(up ? "ok" : "readiness check failed");
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // ETag, If-None-Match and long-poll (Prefer: wait=N)
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void everyProbeAnswerCarriesAnETagNamingItsStatusStablePerStatus() throws Exception {
+    Fixture f = fixture();
+    serve(f.health);
+
+    Reply up = get("/readyz");
+    assertThat(up.header("ETag")).as(up.toString()).isEqualTo("\"up\"");
+    assertThat(get("/readyz").header("ETag")).as("stable while the status is").isEqualTo("\"up\"");
+    assertThat(request("HEAD", "/readyz").header("ETag")).isEqualTo("\"up\"");
+    assertThat(get("/livez").header("ETag")).isEqualTo("\"up\"");
+    assertThat(get("/healthz").header("ETag")).isEqualTo("\"up\"");
+    // Representations whose bytes change while the status does not carry a weak tag.
+    assertThat(get("/readyz?verbose").header("ETag")).isEqualTo("W/\"up\"");
+    assertThat(get("/readyz", "Accept", "application/json").header("ETag")).isEqualTo("W/\"up\"");
+    assertThat(get("/readyz", "Accept", "application/health+json").header("ETag")).isEqualTo("W/\"up\"");
+    assertThat(get("/readyz/db").header("ETag")).as("plain text, one check").isEqualTo("\"up\"");
+    assertThat(get("/readyz?exclude=cache").header("ETag")).isEqualTo("\"up\"");
+    assertThat(get("/readyz/nope").header("ETag")).as("no verdict, no tag").isNull();
+
+    f.db.set(CheckResult.down("gone"));
+    awaitStatus(f.health, "db", Status.DOWN);
+    Reply down = get("/readyz");
+    assertThat(down.status).isEqualTo(503);
+    assertThat(down.header("ETag")).isEqualTo("\"down\"");
+    assertThat(get("/readyz?verbose").header("ETag")).isEqualTo("W/\"down\"");
+  }
+
+  @Test
+  void matchingIfNoneMatchIsAnswered304AtOnceWithoutABody() throws Exception {
+    Fixture f = fixture();
+    serve(f.health);
+
+    for (String tag : List.of("\"up\"", "W/\"up\"", "\"x\", \"up\"", "*")) {
+      Reply reply = get("/readyz", "If-None-Match", tag);
+      assertThat(reply.status).as(tag + ": " + reply).isEqualTo(304);
+      assertThat(reply.body).as(tag).isEmpty();
+      assertThat(reply.header("ETag")).as(tag).isEqualTo("\"up\"");
+    }
+    Reply verbose = get("/readyz?verbose", "If-None-Match", "\"up\"");
+    assertThat(verbose.status).as("weak comparison").isEqualTo(304);
+    assertThat(verbose.header("ETag")).isEqualTo("W/\"up\"");
+
+    Reply stale = get("/readyz", "If-None-Match", "\"down\"");
+    assertThat(stale.status).isEqualTo(200);
+    assertThat(stale.body).isEqualTo("ok");
+    assertThat(get("/readyz", "If-None-Match", "\"up").status).as("malformed: no match").isEqualTo(200);
+    assertThat(get("/readyz/nope", "If-None-Match", "*").status).isEqualTo(404);
+  }
+
+  @Test
+  void longPollIsAnsweredWithinMillisecondsOfATransition() throws Exception {
+    Fixture f = fixture();
+    AtomicLong changedAt = new AtomicLong();
+    f.health.addProbeListener((previous, current) -> {
+      if (current.probe().orElse(null) == Probe.READINESS) {
+        changedAt.set(System.nanoTime());
+      }
+    });
+    serve(f.health);
+
+    CompletableFuture<HttpResponse<String>> poll = longPoll("/readyz", "\"up\"", 20);
+    // It waits: no answer while nothing changes.
+    Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        .until(() -> !poll.isDone());
+
+    f.db.set(CheckResult.down("gone"));
+    HttpResponse<String> answer = poll.get(10, TimeUnit.SECONDS);
+    long answeredAt = System.nanoTime();
+    assertThat(answer.statusCode()).as(answer.toString()).isEqualTo(503);
+    assertThat(answer.body()).isEqualTo("readiness check failed");
+    assertThat(answer.headers().firstValue("ETag")).hasValue("\"down\"");
+    long millis = TimeUnit.NANOSECONDS.toMillis(answeredAt - changedAt.get());
+    assertThat(millis).as("transition to answer, ms").isLessThan(200);
+
+    // And back: the client now holds "down".
+    CompletableFuture<HttpResponse<String>> back = longPoll("/readyz?verbose", "\"down\"", 20);
+    Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+        .until(() -> !back.isDone());
+    f.db.set(CheckResult.up());
+    HttpResponse<String> up = back.get(10, TimeUnit.SECONDS);
+    assertThat(up.statusCode()).isEqualTo(200);
+    assertThat(up.headers().firstValue("ETag")).hasValue("W/\"up\"");
+  }
+
+  @Test
+  void longPollAnswers304WhenItsWaitIsOver() throws Exception {
+    Fixture f = fixture();
+    serve(f.health);
+
+    long start = System.nanoTime();
+    HttpResponse<String> answer = longPoll("/livez", "\"up\"", 1).get(10, TimeUnit.SECONDS);
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(answer.statusCode()).as(answer.toString()).isEqualTo(304);
+    assertThat(answer.body()).isEmpty();
+    assertThat(answer.headers().firstValue("ETag")).hasValue("\"up\"");
+    assertThat(millis).as("waited about 1 s").isBetween(900L, 5_000L);
+
+    // A stale tag is answered at once, whatever the wait.
+    HttpResponse<String> stale = longPoll("/livez", "\"down\"", 30).get(5, TimeUnit.SECONDS);
+    assertThat(stale.statusCode()).isEqualTo(200);
+    assertThat(stale.body()).isEqualTo("ok");
+  }
+
+  /** GET with {@code If-None-Match: etag} and {@code Prefer: wait=seconds}, answered later. */
+  protected final CompletableFuture<HttpResponse<String>> longPoll(String pathAndQuery, String etag,
+      int seconds) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+            .timeout(Duration.ofSeconds(seconds + 10))
+            .header("If-None-Match", etag)
+            .header("Prefer", "wait=" + seconds)
+            .GET()
+            .build();
+    return CLIENT.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeRequest;
 import dev.probekit.core.ProbeResponse;
 import dev.probekit.servlet.internal.RawPaths;
+import dev.probekit.core.ProbeWatch;
 import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -17,6 +18,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Answers the probe paths on the main WebFlux port ahead of every handler, counts every other
@@ -63,7 +65,18 @@ public final class ProbeWebFilter implements WebFilter, Ordered {
       String path =
           RawPaths.withinContext(rawPath(request), request.getPath().contextPath().value());
       if (endpoints.matches(path)) {
-        return write(endpoints.handle(new Request(request, path)), response);
+        Request probeRequest = new Request(request, path);
+        // Requests that come while draining are answered at once, as released watchers are.
+        ProbeWatch watch = draining() ? null : endpoints.watch(probeRequest);
+        if (watch != null) {
+          return park(watch).flatMap(answer -> {
+            if (draining()) {
+              response.getHeaders().set(HttpHeaders.CONNECTION, "close");
+            }
+            return write(answer, response);
+          });
+        }
+        return write(endpoints.handle(probeRequest), response);
       }
     }
     if (inflight == null) {
@@ -71,6 +84,34 @@ public final class ProbeWebFilter implements WebFilter, Ordered {
     }
     inflight.enter();
     return chain.filter(exchange).doFinally(signal -> inflight.exit());
+  }
+
+  private boolean draining() {
+    return lifecycle != null && lifecycle.isDraining();
+  }
+
+  /**
+   * A long-poll as a Mono that holds no thread: a status change (or the drain's start) hands a
+   * look-again to Reactor's parallel scheduler; Reactor's timer answers {@link
+   * ProbeWatch#answer()} (a 304, or the new status) when the wait is over.
+   */
+  private Mono<ProbeResponse> park(ProbeWatch watch) {
+    Mono<ProbeResponse> changed =
+        Mono.create(
+            sink -> {
+              Runnable lookAgain =
+                  () -> {
+                    ProbeResponse answer = watch.poll(draining());
+                    if (answer != null) {
+                      sink.success(answer);
+                    }
+                  };
+              watch.subscribe(() -> Schedulers.parallel().schedule(lookAgain));
+              sink.onDispose(watch::cancel);
+              // A change between watch() and subscribe() would otherwise go unseen.
+              Schedulers.parallel().schedule(lookAgain);
+            });
+    return changed.timeout(watch.timeout(), Mono.fromSupplier(watch::answer));
   }
 
   /** The path as the client sent it; see {@link RawTarget} for why not getURI(). */
@@ -95,8 +136,11 @@ public final class ProbeWebFilter implements WebFilter, Ordered {
     for (Map.Entry<String, String> h : probe.headers()) {
       headers.set(h.getKey(), h.getValue());
     }
-    headers.setContentLength(probe.contentLength());
-    if (probe.isHead()) {
+    if (probe.status() != 304) {
+      // A 304 has no body; a Content-Length there would have to be the 200's.
+      headers.setContentLength(probe.contentLength());
+    }
+    if (probe.isHead() || probe.status() == 304) {
       return response.setComplete();
     }
     DataBuffer buffer = response.bufferFactory().wrap(probe.body());
