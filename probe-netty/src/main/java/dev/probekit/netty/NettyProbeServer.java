@@ -375,6 +375,7 @@ public final class NettyProbeServer implements AutoCloseable {
      * released when it starts to drain.
      *
      * @param lifecycle the service's lifecycle
+     * @return this builder
      */
     public Builder lifecycle(Lifecycle lifecycle) {
       Objects.requireNonNull(lifecycle, "lifecycle");
