@@ -58,6 +58,8 @@ public final class Checks {
    *
    * <p>Finding deadlocks briefly pauses the JVM at a safepoint; run it every few seconds, not in a
    * tight loop.
+   *
+   * @return the check
    */
   public static HealthCheck deadlocks() {
     return DeadlockCheck.create();
@@ -70,6 +72,7 @@ public final class Checks {
    *
    * @param name names the loop in messages
    * @param maxSilence the longest silence that is still UP
+   * @return the watchdog, a check to register; not yet ticked, so its silence counts from now
    * @throws IllegalArgumentException if {@code maxSilence} is not positive
    */
   public static Watchdog watchdog(String name, Duration maxSilence) {
@@ -82,6 +85,7 @@ public final class Checks {
    * @param name names the loop in messages
    * @param maxSilence the longest silence that is still UP
    * @param ticker the time source
+   * @return the watchdog, a check to register
    * @throws IllegalArgumentException if {@code maxSilence} is not positive
    */
   public static Watchdog watchdog(String name, Duration maxSilence, Ticker ticker) {
@@ -98,6 +102,7 @@ public final class Checks {
    * usedAfterGcBytes}, {@code maxBytes} and {@code occupancy}. Local.
    *
    * @param threshold the highest occupancy that is still UP, above 0 and at most 1, such as 0.9
+   * @return the check
    * @throws IllegalArgumentException if {@code threshold} is out of range
    */
   public static HealthCheck heapAfterGc(double threshold) {
@@ -115,6 +120,7 @@ public final class Checks {
    *
    * @param path any path on the volume to watch
    * @param minFreeBytes the least usable space that is still UP
+   * @return the check
    * @throws IllegalArgumentException if {@code minFreeBytes} is negative
    */
   public static HealthCheck diskSpace(Path path, long minFreeBytes) {
@@ -131,6 +137,7 @@ public final class Checks {
    *
    * @param host a host name or address, resolved on every run
    * @param port 1 to 65535
+   * @return the check
    * @throws IllegalArgumentException if the port is out of range
    */
   public static HealthCheck tcp(String host, int port) {
@@ -144,6 +151,7 @@ public final class Checks {
    * @param host a host name or address, resolved on every run
    * @param port 1 to 65535
    * @param connectTimeout the longest wait for the connection
+   * @return the check
    * @throws IllegalArgumentException if the port is out of range or the timeout not positive
    */
   public static HealthCheck tcp(String host, int port, Duration connectTimeout) {
@@ -159,6 +167,7 @@ public final class Checks {
    * {@code statusCode} and {@code latencyMs}. Remote.
    *
    * @param uri an {@code http} or {@code https} URI; messages show it without user-info or query
+   * @return the check
    * @throws IllegalArgumentException if the URI is not absolute http(s) with a host
    */
   public static HealthCheck http(URI uri) {
@@ -173,6 +182,7 @@ public final class Checks {
    *
    * @param uri an {@code http} or {@code https} URI; messages show it without user-info or query
    * @param timeout the longest wait
+   * @return the check
    * @throws IllegalArgumentException if the URI is not absolute http(s) with a host, or the timeout
    *     not positive
    */
@@ -192,6 +202,7 @@ public final class Checks {
    * after each run. Details hold {@code latencyMs}. Remote.
    *
    * @param dataSource the application's data source
+   * @return the check
    */
   public static HealthCheck jdbc(DataSource dataSource) {
     return jdbc(dataSource, DEFAULT_TIMEOUT);
@@ -202,6 +213,7 @@ public final class Checks {
    *
    * @param dataSource the application's data source
    * @param timeout the longest wait for validation
+   * @return the check
    * @throws IllegalArgumentException if the timeout is not positive
    */
   public static HealthCheck jdbc(DataSource dataSource, Duration timeout) {
@@ -220,6 +232,7 @@ public final class Checks {
    * @param url the JDBC URL
    * @param user the user, may be {@code null}
    * @param password the password, may be {@code null}
+   * @return the check
    */
   public static HealthCheck jdbc(String url, String user, String password) {
     return jdbc(url, user, password, DEFAULT_TIMEOUT);
@@ -234,6 +247,7 @@ public final class Checks {
    * @param user the user, may be {@code null}
    * @param password the password, may be {@code null}
    * @param timeout the longest wait for validation
+   * @return the check
    * @throws IllegalArgumentException if the timeout is not positive
    */
   public static HealthCheck jdbc(String url, String user, String password, Duration timeout) {

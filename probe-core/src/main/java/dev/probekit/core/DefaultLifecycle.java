@@ -2,6 +2,7 @@ package dev.probekit.core;
 
 import dev.probekit.core.internal.Failures;
 import dev.probekit.core.internal.Durations;
+import dev.probekit.core.internal.OsSignals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -18,8 +19,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * The default {@link Lifecycle}.
@@ -241,8 +240,7 @@ final class DefaultLifecycle implements Lifecycle {
       try {
         // The JVM runs each signal's handler on a new thread, so draining here blocks nothing
         // but that thread; the servers keep serving until their own steps.
-        SignalHandler[] previous = new SignalHandler[1];
-        previous[0] = Signal.handle(new Signal(name), signal -> onSignal(signal, previous[0]));
+        OsSignals.handle(name, this::onSignal);
       } catch (IllegalArgumentException | UnsupportedOperationException e) {
         log.warn("cannot handle SIG{} ({}); relying on the JVM shutdown hook", name, e.toString());
       }
@@ -258,7 +256,7 @@ final class DefaultLifecycle implements Lifecycle {
                 "probekit-shutdown-hook"));
   }
 
-  private void onSignal(Signal signal, SignalHandler previous) {
+  private void onSignal(OsSignals.Caught signal) {
     int status = EXIT_DEGRADED;
     try {
       if (signals.getAndIncrement() == 0) {
@@ -276,7 +274,7 @@ final class DefaultLifecycle implements Lifecycle {
       // shutdown() guards every call into user code; this is the last net so the exit happens.
       safeLog(() -> log.error("graceful shutdown failed: {}", Failures.describeBriefly(t), Failures.loggable(t)));
     } finally {
-      exit(signal, previous, status);
+      exit(signal, status);
     }
   }
 
@@ -302,19 +300,12 @@ final class DefaultLifecycle implements Lifecycle {
     }
   }
 
-  private void exit(Signal signal, SignalHandler previous, int status) {
+  private void exit(OsSignals.Caught signal, int status) {
     step = "the JVM's exit (a shutdown hook that does not return?)";
     exiting = true;
     if (exitOnSignal) {
       System.exit(status);
-    } else if (previous != null
-        && previous != SignalHandler.SIG_DFL
-        && previous != SignalHandler.SIG_IGN) {
-      // Hand the signal to whoever handled it before us (the JVM's own handler exits with 143).
-      previous.handle(signal);
-    } else if (previous != SignalHandler.SIG_IGN) {
-      System.exit(128 + signal.getNumber());
-    } else {
+    } else if (!signal.passOn()) {
       exiting = false;
       exitChosen = true;
     }

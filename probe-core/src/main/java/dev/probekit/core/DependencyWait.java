@@ -37,6 +37,8 @@ public interface DependencyWait {
    *
    * @param name the dependency's name, not blank
    * @param check UP when the dependency is available
+   * @return the dependency
+   * @throws IllegalArgumentException if {@code name} is blank
    */
   static DependencyWait of(String name, HealthCheck check) {
     return SimpleDependencyWait.of(name, check);
@@ -45,12 +47,16 @@ public interface DependencyWait {
   /**
    * The name used in logs, in error messages and in the wait's check ({@code wait-<name>} on
    * {@code /startupz}); unique among the dependencies of one {@link Waits}.
+   *
+   * @return the name, not blank
    */
   String name();
 
   /**
    * What is awaited, for logs and messages, such as {@code "tcp db:5432"}. It should hold no secret;
    * whatever it holds is masked all the same before it is logged or shown.
+   *
+   * @return the description
    */
   String description();
 
@@ -66,6 +72,8 @@ public interface DependencyWait {
   /**
    * This dependency's own attempt timeout, overriding {@link Waits.Builder#attemptTimeout(Duration)};
    * empty by default.
+   *
+   * @return the timeout, or empty to use the waits' default
    */
   default Optional<Duration> attemptTimeout() {
     return Optional.empty();
@@ -75,6 +83,8 @@ public interface DependencyWait {
    * The same dependency under another name.
    *
    * @param name the new name, not blank
+   * @return a copy with that name and this dependency's attempt timeout
+   * @throws IllegalArgumentException if {@code name} is blank
    */
   default DependencyWait named(String name) {
     return SimpleDependencyWait.copy(this, name, attemptTimeout().orElse(null));
@@ -84,6 +94,8 @@ public interface DependencyWait {
    * The same dependency with its own attempt timeout.
    *
    * @param timeout how long one attempt may take, &gt; 0
+   * @return a copy with that timeout and this dependency's name
+   * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   default DependencyWait withAttemptTimeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");

@@ -19,15 +19,24 @@ public interface DetailsPolicy {
    * Whether {@code request} may see details.
    *
    * @param request the request being answered
+   * @return {@code true} to show details
    */
   boolean allows(ProbeRequest request);
 
-  /** Never show details (the default). */
+  /**
+   * Never show details (the default).
+   *
+   * @return the policy
+   */
   static DetailsPolicy never() {
     return request -> false;
   }
 
-  /** Always show details; for endpoints that only operators can reach. */
+  /**
+   * Always show details; for endpoints that only operators can reach.
+   *
+   * @return the policy
+   */
   static DetailsPolicy always() {
     return request -> true;
   }
@@ -36,6 +45,7 @@ public interface DetailsPolicy {
    * Show details when {@code predicate} accepts the request.
    *
    * @param predicate a test on the request, such as a header check
+   * @return the policy
    */
   static DetailsPolicy when(Predicate<ProbeRequest> predicate) {
     Objects.requireNonNull(predicate, "predicate");
@@ -48,6 +58,8 @@ public interface DetailsPolicy {
    * the token is compared in constant time, so its bytes cannot be guessed from response times.
    *
    * @param token the expected token; not empty
+   * @return the policy
+   * @throws IllegalArgumentException if {@code token} is empty
    */
   static DetailsPolicy bearerToken(String token) {
     Objects.requireNonNull(token, "token");

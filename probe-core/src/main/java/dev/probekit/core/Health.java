@@ -38,7 +38,11 @@ public interface Health extends AutoCloseable {
   /** Default jitter: each interval is shortened by a random 0 to 10%. */
   double DEFAULT_JITTER = 0.1;
 
-  /** A builder with every default. */
+  /**
+   * A builder with every default.
+   *
+   * @return a new builder
+   */
   static Builder builder() {
     return new Builder();
   }
@@ -67,13 +71,18 @@ public interface Health extends AutoCloseable {
    */
   boolean unregister(String name);
 
-  /** The names of the registered checks, in registration order. */
+  /**
+   * The names of the registered checks, in registration order.
+   *
+   * @return the names; a copy, not updated by later changes
+   */
   List<String> checkNames();
 
   /**
    * The current state of a check.
    *
    * @param name the check's name
+   * @return its state, or empty if no check of that name is registered
    */
   Optional<CheckState> check(String name);
 
@@ -81,11 +90,14 @@ public interface Health extends AutoCloseable {
    * The current snapshot of a probe: a volatile read, never blocking.
    *
    * @param probe the probe
+   * @return the probe's latest snapshot
    */
   ProbeSnapshot snapshot(Probe probe);
 
   /**
    * The current snapshot of every check ({@code /healthz}): UP when all three probes are UP.
+   *
+   * @return the snapshot over all checks
    */
   ProbeSnapshot overall();
 
@@ -93,20 +105,33 @@ public interface Health extends AutoCloseable {
    * The manual override of a probe.
    *
    * @param probe the probe
+   * @return the probe's override, the same object on every call
    */
   ProbeOverride override(Probe probe);
 
-  /** {@code override(Probe.LIVENESS)}. */
+  /**
+   * {@code override(Probe.LIVENESS)}.
+   *
+   * @return the liveness probe's override
+   */
   default ProbeOverride liveness() {
     return override(Probe.LIVENESS);
   }
 
-  /** {@code override(Probe.READINESS)}. */
+  /**
+   * {@code override(Probe.READINESS)}.
+   *
+   * @return the readiness probe's override
+   */
   default ProbeOverride readiness() {
     return override(Probe.READINESS);
   }
 
-  /** {@code override(Probe.STARTUP)}. */
+  /**
+   * {@code override(Probe.STARTUP)}.
+   *
+   * @return the startup probe's override
+   */
   default ProbeOverride startup() {
     return override(Probe.STARTUP);
   }
@@ -163,13 +188,25 @@ public interface Health extends AutoCloseable {
 
     Builder() {}
 
-    /** Interval for checks whose options set none; default {@link #DEFAULT_INTERVAL}. */
+    /**
+     * Interval for checks whose options set none; default {@link #DEFAULT_INTERVAL}.
+     *
+     * @param interval the interval, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code interval} is not positive
+     */
     public Builder defaultInterval(Duration interval) {
       this.defaultInterval = positive("defaultInterval", interval);
       return this;
     }
 
-    /** Timeout for checks whose options set none; default {@link #DEFAULT_TIMEOUT}. */
+    /**
+     * Timeout for checks whose options set none; default {@link #DEFAULT_TIMEOUT}.
+     *
+     * @param timeout the timeout, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
     public Builder defaultTimeout(Duration timeout) {
       this.defaultTimeout = positive("defaultTimeout", timeout);
       return this;
@@ -179,6 +216,10 @@ public interface Health extends AutoCloseable {
      * The fraction, from 0 to 0.5, by which each interval is randomly shortened so that checks
      * registered together drift apart; default {@link #DEFAULT_JITTER}. The first run is never
      * delayed by jitter.
+     *
+     * @param jitter the fraction, 0 for none
+     * @return this builder
+     * @throws IllegalArgumentException if {@code jitter} is outside 0 to 0.5
      */
     public Builder jitter(double jitter) {
       if (!(jitter >= 0 && jitter <= 0.5)) {
@@ -188,13 +229,23 @@ public interface Health extends AutoCloseable {
       return this;
     }
 
-    /** The ticker that measures run durations; default {@link Ticker#system()}. */
+    /**
+     * The ticker that measures run durations; default {@link Ticker#system()}.
+     *
+     * @param ticker the ticker
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
 
-    /** The clock that stamps results and snapshots; default {@link Clock#systemUTC()}. */
+    /**
+     * The clock that stamps results and snapshots; default {@link Clock#systemUTC()}.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -203,6 +254,9 @@ public interface Health extends AutoCloseable {
     /**
      * The scheduler that times runs and timeouts; default a single daemon thread owned by the
      * {@code Health}. A scheduler given here is not shut down by {@link Health#close()}.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -214,13 +268,20 @@ public interface Health extends AutoCloseable {
      * thread per registered check (a check never runs twice at once) and shrinks when idle. It
      * must not queue runs behind hung ones: a bounded pool that is full makes the waiting checks
      * time out. An executor given here is not shut down by {@link Health#close()}.
+     *
+     * @param checkExecutor the executor
+     * @return this builder
      */
     public Builder checkExecutor(ExecutorService checkExecutor) {
       this.checkExecutor = Objects.requireNonNull(checkExecutor, "checkExecutor");
       return this;
     }
 
-    /** Builds the {@link Health}; no check runs until one is registered. */
+    /**
+     * Builds the {@link Health}; no check runs until one is registered.
+     *
+     * @return the new {@code Health}, open
+     */
     public Health build() {
       return new DefaultHealth(this);
     }

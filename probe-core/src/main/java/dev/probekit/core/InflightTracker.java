@@ -42,7 +42,11 @@ public final class InflightTracker {
     this.ticker = ticker;
   }
 
-  /** A tracker on the system ticker. */
+  /**
+   * A tracker on the system ticker.
+   *
+   * @return a new tracker at zero
+   */
   public static InflightTracker create() {
     return new InflightTracker(Ticker.system());
   }
@@ -51,6 +55,7 @@ public final class InflightTracker {
    * A tracker whose {@link #awaitZero(Duration)} measures time with {@code ticker}.
    *
    * @param ticker the ticker
+   * @return a new tracker at zero
    */
   public static InflightTracker create(Ticker ticker) {
     return new InflightTracker(java.util.Objects.requireNonNull(ticker, "ticker"));
@@ -86,24 +91,40 @@ public final class InflightTracker {
     }
   }
 
-  /** Requests started and not yet finished (a moment's estimate while requests come and go). */
+  /**
+   * Requests started and not yet finished (a moment's estimate while requests come and go).
+   *
+   * @return the requests in flight, never negative
+   */
   public long current() {
     // Read exits first: exited never passes entered, so the difference is never negative.
     long done = exited.get();
     return entered.get() - done;
   }
 
-  /** Requests started since creation. */
+  /**
+   * Requests started since creation.
+   *
+   * @return the count
+   */
   public long started() {
     return entered.get();
   }
 
-  /** Requests finished since creation (stray exits not counted). */
+  /**
+   * Requests finished since creation (stray exits not counted).
+   *
+   * @return the count
+   */
   public long finished() {
     return exited.get();
   }
 
-  /** Calls of {@link #exit()} that came with no request in flight, and were ignored. */
+  /**
+   * Calls of {@link #exit()} that came with no request in flight, and were ignored.
+   *
+   * @return the count
+   */
   public long strayExits() {
     return strays.get();
   }

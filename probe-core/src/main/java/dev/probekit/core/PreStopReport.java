@@ -103,6 +103,8 @@ public final class PreStopReport {
    * Readiness probes answered 503 during the step (by {@link ProbeEndpoints}, from the pre-stop's
    * start until it ended): zero means no balancer or kubelet asked, so none could have learned of
    * readiness DOWN from this pod.
+   *
+   * @return the count
    */
   public long readinessDown() {
     return readinessDown;

@@ -37,12 +37,20 @@ public final class ProbeWatch {
     this.timeoutNanos = timeoutNanos;
   }
 
-  /** How long to wait at most, as the client asked, capped at {@link #MAX_WAIT}. */
+  /**
+   * How long to wait at most, as the client asked, capped at {@link #MAX_WAIT}.
+   *
+   * @return the wait in nanoseconds, positive
+   */
   public long timeoutNanos() {
     return timeoutNanos;
   }
 
-  /** {@link #timeoutNanos()} as a duration. */
+  /**
+   * {@link #timeoutNanos()} as a duration.
+   *
+   * @return the wait
+   */
   public Duration timeout() {
     return Duration.ofNanos(timeoutNanos);
   }
@@ -82,13 +90,18 @@ public final class ProbeWatch {
    * whatever it is, a 304 if nothing changed.
    *
    * @param release whether to answer even if nothing changed
+   * @return the answer, or {@code null} to keep waiting
    */
   public ProbeResponse poll(boolean release) {
     ProbeResponse answer = endpoints.handle(request);
     return release || answer.status() != 304 ? answer : null;
   }
 
-  /** The answer now: the new status, or a 304 if it still matches; for when the wait is over. */
+  /**
+   * The answer now: the new status, or a 304 if it still matches; for when the wait is over.
+   *
+   * @return the answer, never {@code null}
+   */
   public ProbeResponse answer() {
     return endpoints.handle(request);
   }

@@ -81,7 +81,11 @@ public final class Waits implements AutoCloseable {
     this.run = new WaitRun(b);
   }
 
-  /** A builder with every default and no dependency yet. */
+  /**
+   * A builder with every default and no dependency yet.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -94,6 +98,8 @@ public final class Waits implements AutoCloseable {
    *
    * @param host a host name or address
    * @param port 1 to 65535
+   * @return the dependency
+   * @throws IllegalArgumentException if the port is out of range
    */
   public static DependencyWait tcp(String host, int port) {
     return DependencyWait.of(host + ":" + port, Checks.tcp(host, port));
@@ -105,6 +111,7 @@ public final class Waits implements AutoCloseable {
    * port; user-info, query and fragment, which may hold credentials, are never shown.
    *
    * @param url an {@code http} or {@code https} URL
+   * @return the dependency
    * @throws IllegalArgumentException if the URL is not one
    */
   public static DependencyWait http(String url) {
@@ -134,6 +141,8 @@ public final class Waits implements AutoCloseable {
    * @param url a JDBC URL
    * @param user the user, or {@code null}
    * @param password the password, or {@code null}
+   * @return the dependency
+   * @throws IllegalArgumentException if {@code url} does not start with {@code jdbc:}
    */
   public static DependencyWait jdbc(String url, String user, String password) {
     Objects.requireNonNull(url, "url");
@@ -152,6 +161,8 @@ public final class Waits implements AutoCloseable {
    *
    * @param name the dependency's name
    * @param attempt one try
+   * @return the dependency
+   * @throws IllegalArgumentException if {@code name} is blank
    */
   public static DependencyWait of(String name, Callable<?> attempt) {
     Objects.requireNonNull(attempt, "attempt");
@@ -181,7 +192,11 @@ public final class Waits implements AutoCloseable {
     return run.await();
   }
 
-  /** The names of the dependencies not (yet) available, in the order they were added. */
+  /**
+   * The names of the dependencies not (yet) available, in the order they were added.
+   *
+   * @return the names; empty once all are available
+   */
   public List<String> unmet() {
     return run.unmet();
   }
@@ -225,6 +240,7 @@ public final class Waits implements AutoCloseable {
      * Adds a dependency to wait for.
      *
      * @param wait the dependency; its name must be unique among this builder's
+     * @return this builder
      */
     public Builder add(DependencyWait wait) {
       waits.add(Objects.requireNonNull(wait, "wait"));
@@ -234,13 +250,23 @@ public final class Waits implements AutoCloseable {
     /**
      * How long to wait for all dependencies together; default {@value #DEFAULT_DEADLINE_MILLIS}
      * ms. Keep it inside the startup probe's budget ({@code failureThreshold x periodSeconds}).
+     *
+     * @param deadline the deadline, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code deadline} is not positive
      */
     public Builder deadline(Duration deadline) {
       this.deadline = positive("deadline", deadline);
       return this;
     }
 
-    /** {@link #deadline(Duration)} in milliseconds. */
+    /**
+     * {@link #deadline(Duration)} in milliseconds.
+     *
+     * @param millis the deadline in milliseconds, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code millis} is not positive
+     */
     public Builder deadlineMillis(long millis) {
       return deadline(Duration.ofMillis(millis));
     }
@@ -248,30 +274,58 @@ public final class Waits implements AutoCloseable {
     /**
      * How long one attempt may take, unless the dependency sets its own; default {@value
      * #DEFAULT_ATTEMPT_TIMEOUT_MILLIS} ms.
+     *
+     * @param attemptTimeout the timeout, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code attemptTimeout} is not positive
      */
     public Builder attemptTimeout(Duration attemptTimeout) {
       this.attemptTimeout = positive("attemptTimeout", attemptTimeout);
       return this;
     }
 
-    /** {@link #attemptTimeout(Duration)} in milliseconds. */
+    /**
+     * {@link #attemptTimeout(Duration)} in milliseconds.
+     *
+     * @param millis the timeout in milliseconds, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code millis} is not positive
+     */
     public Builder attemptTimeoutMillis(long millis) {
       return attemptTimeout(Duration.ofMillis(millis));
     }
 
-    /** The delay after the first failure; default {@value #DEFAULT_INITIAL_BACKOFF_MILLIS} ms. */
+    /**
+     * The delay after the first failure; default {@value #DEFAULT_INITIAL_BACKOFF_MILLIS} ms.
+     *
+     * @param initialBackoff the delay, positive, at most the {@linkplain #maxBackoff(Duration) cap}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code initialBackoff} is not positive
+     */
     public Builder initialBackoff(Duration initialBackoff) {
       this.initialBackoff = positive("initialBackoff", initialBackoff);
       return this;
     }
 
-    /** The cap on the delay between attempts; default {@value #DEFAULT_MAX_BACKOFF_MILLIS} ms. */
+    /**
+     * The cap on the delay between attempts; default {@value #DEFAULT_MAX_BACKOFF_MILLIS} ms.
+     *
+     * @param maxBackoff the cap, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxBackoff} is not positive
+     */
     public Builder maxBackoff(Duration maxBackoff) {
       this.maxBackoff = positive("maxBackoff", maxBackoff);
       return this;
     }
 
-    /** Growth of the delay per consecutive failure, &gt;= 1; default {@value #DEFAULT_MULTIPLIER}. */
+    /**
+     * Growth of the delay per consecutive failure, &gt;= 1; default {@value #DEFAULT_MULTIPLIER}.
+     *
+     * @param multiplier the factor, 1 (constant delay) to 100
+     * @return this builder
+     * @throws IllegalArgumentException if {@code multiplier} is outside 1 to 100
+     */
     public Builder multiplier(double multiplier) {
       if (!(multiplier >= 1 && multiplier <= 100)) {
         throw new IllegalArgumentException("multiplier: " + multiplier + " (expected: 1..100)");
@@ -283,6 +337,10 @@ public final class Waits implements AutoCloseable {
     /**
      * The largest fraction, 0 to 1, randomly taken off each delay; default {@value
      * #DEFAULT_JITTER}.
+     *
+     * @param jitter the fraction, 0 for none
+     * @return this builder
+     * @throws IllegalArgumentException if {@code jitter} is outside 0 to 1
      */
     public Builder jitter(double jitter) {
       if (!(jitter >= 0 && jitter <= 1)) {
@@ -295,6 +353,10 @@ public final class Waits implements AutoCloseable {
     /**
      * The least time between two progress lines at INFO; default {@value
      * #DEFAULT_PROGRESS_INTERVAL_MILLIS} ms.
+     *
+     * @param progressInterval the interval, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code progressInterval} is not positive
      */
     public Builder progressInterval(Duration progressInterval) {
       this.progressInterval = positive("progressInterval", progressInterval);
@@ -305,6 +367,9 @@ public final class Waits implements AutoCloseable {
      * Whether {@link Waits#await()} returns {@code false} at the deadline instead of throwing,
      * leaving readiness DOWN (with the reason) while the unmet dependencies keep being retried;
      * default {@code false}.
+     *
+     * @param continueDegraded {@code true} to start degraded rather than fail
+     * @return this builder
      */
     public Builder continueDegraded(boolean continueDegraded) {
       this.continueDegraded = continueDegraded;
@@ -314,6 +379,9 @@ public final class Waits implements AutoCloseable {
     /**
      * Registers a check {@code wait-<name>} per dependency on startup and readiness while it is
      * awaited, so {@code /startupz} shows what is missing; default none.
+     *
+     * @param health the registry to show the waits on
+     * @return this builder
      */
     public Builder health(Health health) {
       this.health = Objects.requireNonNull(health, "health");
@@ -324,19 +392,32 @@ public final class Waits implements AutoCloseable {
      * Aborts the waits when {@code lifecycle}'s shutdown starts (a SIGTERM during start-up), so
      * {@link Waits#await()} throws at once and the service goes straight to its stop steps;
      * default none.
+     *
+     * @param lifecycle the lifecycle whose shutdown aborts the waits
+     * @return this builder
      */
     public Builder lifecycle(Lifecycle lifecycle) {
       this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
       return this;
     }
 
-    /** The ticker for elapsed and remaining time; default {@link Ticker#system()}. */
+    /**
+     * The ticker for elapsed and remaining time; default {@link Ticker#system()}.
+     *
+     * @param ticker the ticker
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
 
-    /** The source of jitter; default a new {@link java.util.SplittableRandom}. */
+    /**
+     * The source of jitter; default a new {@link java.util.SplittableRandom}.
+     *
+     * @param random the random source
+     * @return this builder
+     */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
@@ -345,6 +426,9 @@ public final class Waits implements AutoCloseable {
     /**
      * The scheduler that times attempts, timeouts, the deadline and progress lines; default a
      * daemon thread owned by the {@code Waits}. One given here is not shut down.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -355,6 +439,9 @@ public final class Waits implements AutoCloseable {
      * The executor that runs attempts; default daemon threads owned by the {@code Waits}, at most
      * one per dependency. It must not queue attempts behind one another. One given here is not
      * shut down.
+     *
+     * @param executor the executor
+     * @return this builder
      */
     public Builder executor(ExecutorService executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -364,6 +451,7 @@ public final class Waits implements AutoCloseable {
     /**
      * Builds the waits; nothing runs until {@link Waits#await()}.
      *
+     * @return the waits, not started
      * @throws IllegalArgumentException if two dependencies share a name, or the initial backoff
      *     exceeds the cap
      */

@@ -166,17 +166,26 @@ public final class NettyProbeServer implements AutoCloseable {
    * A builder for a server of {@code endpoints}.
    *
    * @param endpoints the contract to serve
+   * @return a new builder
    */
   public static Builder builder(ProbeEndpoints endpoints) {
     return new Builder(endpoints);
   }
 
-  /** The port actually bound (useful with port 0). */
+  /**
+   * The port actually bound (useful with port 0).
+   *
+   * @return the local port
+   */
   public int port() {
     return address().getPort();
   }
 
-  /** The address actually bound. */
+  /**
+   * The address actually bound.
+   *
+   * @return the local address
+   */
   public InetSocketAddress address() {
     return (InetSocketAddress) serverChannel.localAddress();
   }
@@ -186,7 +195,11 @@ public final class NettyProbeServer implements AutoCloseable {
     return guard.openConnections();
   }
 
-  /** The endpoints served. */
+  /**
+   * The endpoints served.
+   *
+   * @return the endpoints
+   */
   public ProbeEndpoints endpoints() {
     return endpoints;
   }
@@ -232,6 +245,10 @@ public final class NettyProbeServer implements AutoCloseable {
     /**
      * The port; 0 picks a free one (see {@link NettyProbeServer#port()}); default {@value
      * #DEFAULT_PORT}.
+     *
+     * @param port 0 to 65535
+     * @return this builder
+     * @throws IllegalArgumentException if {@code port} is out of range
      */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
@@ -241,15 +258,24 @@ public final class NettyProbeServer implements AutoCloseable {
       return this;
     }
 
-    /** The address to bind; default every interface. */
+    /**
+     * The address to bind; default every interface.
+     *
+     * @param bindAddress the local address, such as the loopback one
+     * @return this builder
+     */
     public Builder bindAddress(InetAddress bindAddress) {
       this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
       return this;
     }
 
     /**
-     * An existing event loop group to run on (NIO transport), which {@link #close()} leaves
-     * running; default a dedicated single-thread group of daemon threads.
+     * An existing event loop group to run on (NIO transport), which {@link
+     * NettyProbeServer#close()} leaves running; default a dedicated single-thread group of daemon
+     * threads.
+     *
+     * @param group the group; an NIO one
+     * @return this builder
      */
     public Builder eventLoopGroup(EventLoopGroup group) {
       this.group = Objects.requireNonNull(group, "group");
@@ -259,6 +285,9 @@ public final class NettyProbeServer implements AutoCloseable {
     /**
      * Whether probe answers should carry {@code Connection: close}, asked per answer; pass {@code
      * lifecycle::isDraining}. Default never.
+     *
+     * @param closeConnections {@code true} when answers should close their connection
+     * @return this builder
      */
     public Builder closeConnections(BooleanSupplier closeConnections) {
       this.closeConnections = Objects.requireNonNull(closeConnections, "closeConnections");
@@ -269,13 +298,23 @@ public final class NettyProbeServer implements AutoCloseable {
      * How long a request head (request line and headers) may take to arrive from its first byte;
      * a connection that has not sent it all by then is closed. Default {@link
      * #DEFAULT_REQUEST_HEAD_TIMEOUT}.
+     *
+     * @param requestHeadTimeout the timeout, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code requestHeadTimeout} is not positive
      */
     public Builder requestHeadTimeout(Duration requestHeadTimeout) {
       this.requestHeadTimeout = positive("requestHeadTimeout", requestHeadTimeout);
       return this;
     }
 
-    /** {@link #requestHeadTimeout(Duration)} in milliseconds. */
+    /**
+     * {@link #requestHeadTimeout(Duration)} in milliseconds.
+     *
+     * @param millis the timeout in milliseconds, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code millis} is not positive
+     */
     public Builder requestHeadTimeoutMillis(long millis) {
       return requestHeadTimeout(Duration.ofMillis(millis));
     }
@@ -284,13 +323,23 @@ public final class NettyProbeServer implements AutoCloseable {
      * How long a connection may neither read nor write before it is closed: a keep-alive
      * connection between requests, or a client that stopped reading its answers. Default {@link
      * #DEFAULT_IDLE_TIMEOUT}.
+     *
+     * @param idleTimeout the timeout, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code idleTimeout} is not positive
      */
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = positive("idleTimeout", idleTimeout);
       return this;
     }
 
-    /** {@link #idleTimeout(Duration)} in milliseconds. */
+    /**
+     * {@link #idleTimeout(Duration)} in milliseconds.
+     *
+     * @param millis the timeout in milliseconds, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code millis} is not positive
+     */
     public Builder idleTimeoutMillis(long millis) {
       return idleTimeout(Duration.ofMillis(millis));
     }
@@ -298,6 +347,10 @@ public final class NettyProbeServer implements AutoCloseable {
     /**
      * Most connections open at once; a new one past it closes the oldest, so that a fresh probe
      * connection always gets in. Default {@value #DEFAULT_MAX_CONNECTIONS}.
+     *
+     * @param maxConnections the limit, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxConnections} is below 1
      */
     public Builder maxConnections(int maxConnections) {
       if (maxConnections < 1) {
@@ -322,6 +375,7 @@ public final class NettyProbeServer implements AutoCloseable {
      * released when it starts to drain.
      *
      * @param lifecycle the service's lifecycle
+     * @return this builder
      */
     public Builder lifecycle(Lifecycle lifecycle) {
       Objects.requireNonNull(lifecycle, "lifecycle");
@@ -333,6 +387,7 @@ public final class NettyProbeServer implements AutoCloseable {
     /**
      * Binds and starts the server.
      *
+     * @return the running server
      * @throws UncheckedIOException if the port cannot be bound
      */
     public NettyProbeServer start() {

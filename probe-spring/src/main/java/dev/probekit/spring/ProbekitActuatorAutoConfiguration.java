@@ -21,14 +21,25 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(Health.class)
 public class ProbekitActuatorAutoConfiguration {
 
-  /** Adopts the configured indicators once every singleton exists. */
+  /**
+   * Adopts the configured indicators once every singleton exists.
+   *
+   * @param beans where the health indicators are found
+   * @param properties {@code probekit.actuator.adopt.<probe>}, the indicators to adopt
+   * @return the adopter
+   */
   @Bean
   public ContributorAdopter probekitContributorAdopter(
       ListableBeanFactory beans, ProbekitProperties properties) {
     return new ContributorAdopter(beans, properties);
   }
 
-  /** Probekit's probes in Actuator; off with probekit.actuator.contributor=false. */
+  /**
+   * Probekit's probes in Actuator; off with probekit.actuator.contributor=false.
+   *
+   * @param health the hub
+   * @return the contributor
+   */
   @Bean
   @ConditionalOnBooleanProperty(name = "probekit.actuator.contributor", matchIfMissing = true)
   public ProbekitHealthContributor probekitHealthContributor(Health health) {

@@ -65,7 +65,12 @@ public class ProbekitAutoConfiguration {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(ProbekitAutoConfiguration.class);
 
-  /** The Probekit hub; closed with the context. */
+  /**
+   * The Probekit hub; closed with the context.
+   *
+   * @param properties {@code probekit.*}, for the default interval and timeout
+   * @return the hub; readiness and startup held DOWN ("starting") until Spring reports them
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public static Health probekitHealth(ProbekitProperties properties) {
@@ -80,14 +85,27 @@ public class ProbekitAutoConfiguration {
     return health;
   }
 
-  /** Who may see details: {@code probekit.details} (and {@code probekit.details-token}). */
+  /**
+   * Who may see details: {@code probekit.details} (and {@code probekit.details-token}). With
+   * {@code probekit.details=token} and no token, start-up fails with a report naming the property.
+   *
+   * @param properties {@code probekit.*}
+   * @return the policy
+   */
   @Bean
   @ConditionalOnMissingBean
   public static DetailsPolicy probekitDetailsPolicy(ProbekitProperties properties) {
     return detailsPolicy(properties);
   }
 
-  /** The HTTP contract, with the configured prefix and details policy. */
+  /**
+   * The HTTP contract, with the configured prefix and details policy.
+   *
+   * @param health the hub
+   * @param properties {@code probekit.*}, for the prefix
+   * @param detailsPolicy who may see details
+   * @return the endpoints
+   */
   @Bean
   @ConditionalOnMissingBean
   public static ProbeEndpoints probekitEndpoints(
@@ -98,7 +116,15 @@ public class ProbekitAutoConfiguration {
         .build();
   }
 
-  /** One INFO line at start-up saying where the probes are served; a WARN where they are fragile. */
+  /**
+   * One INFO line at start-up saying where the probes are served; a WARN where they are fragile.
+   *
+   * @param mainPort the probes on the application's own port, if served there
+   * @param probePort the separate probe server, if {@code probekit.server.port} is set
+   * @param properties {@code probekit.*}, for the prefix
+   * @param environment to tell whether the application runs on Kubernetes
+   * @return the announcer, an application listener
+   */
   @Bean
   public ProbeAnnouncer probekitAnnouncer(
       ObjectProvider<MainPortProbes> mainPort,
@@ -109,14 +135,31 @@ public class ProbekitAutoConfiguration {
         mainPort::getIfAvailable, probePort::getIfAvailable, properties.getPrefix(), environment);
   }
 
-  /** Registers the check beans once every singleton exists. */
+  /**
+   * Registers the check beans once every singleton exists.
+   *
+   * @param health the hub the checks are registered with
+   * @param beans where the {@link dev.probekit.core.HealthCheck} and {@link ProbekitCheck} beans
+   *     are found
+   * @param properties {@code probekit.checks.<name>.*}, which override the options in code
+   * @return the registrar
+   */
   @Bean
   public CheckRegistrar probekitCheckRegistrar(
       Health health, ListableBeanFactory beans, ProbekitProperties properties) {
     return new CheckRegistrar(health, beans, properties);
   }
 
-  /** Keeps {@link ApplicationAvailability} and the probes in step, both ways. */
+  /**
+   * Keeps {@link ApplicationAvailability} and the probes in step, both ways.
+   *
+   * @param health the hub
+   * @param lifecycle the drain, if any: while it drains, Spring's {@code ACCEPTING_TRAFFIC}
+   *     does not clear readiness
+   * @param publisher publishes availability changes that come from the probes
+   * @param availability Spring's availability state, if present
+   * @return the bridge, a listener on both sides
+   */
   @Bean
   public AvailabilityBridge probekitAvailabilityBridge(
       Health health,

@@ -35,6 +35,10 @@ public final class ProbekitCheck {
   /**
    * Returns a check named {@code name} with {@code options}.
    *
+   * @param name the check's name; {@code probekit.checks.<name>.*} configure it
+   * @param check the check
+   * @param options its probes, schedule and thresholds
+   * @return the check bean
    * @throws IllegalArgumentException if {@code name} is empty or contains '/'
    */
   public static ProbekitCheck of(String name, HealthCheck check, CheckOptions options) {
@@ -46,22 +50,42 @@ public final class ProbekitCheck {
         name, Objects.requireNonNull(check, "check"), Objects.requireNonNull(options, "options"));
   }
 
-  /** Returns a check named {@code name} on {@code probe} with the default options. */
+  /**
+   * Returns a check named {@code name} on {@code probe} with the default options.
+   *
+   * @param name the check's name; {@code probekit.checks.<name>.*} configure it
+   * @param check the check
+   * @param probe the probe it decides
+   * @return the check bean
+   * @throws IllegalArgumentException if {@code name} is empty or contains '/'
+   */
   public static ProbekitCheck of(String name, HealthCheck check, Probe probe) {
     return of(name, check, CheckOptions.of(probe));
   }
 
-  /** The check's name, as shown in verbose output and used in {@code /<probe>/<name>}. */
+  /**
+   * The check's name, as shown in verbose output and used in {@code /<probe>/<name>}.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
-  /** The check itself. */
+  /**
+   * The check itself.
+   *
+   * @return the check
+   */
   public HealthCheck check() {
     return check;
   }
 
-  /** The options given in code, before {@code probekit.checks.<name>.*} are applied. */
+  /**
+   * The options given in code, before {@code probekit.checks.<name>.*} are applied.
+   *
+   * @return the options
+   */
   public CheckOptions options() {
     return options;
   }
