@@ -51,7 +51,7 @@ class FaultInjectionTest {
         "none                 | 0  | faults=0",
         "action-assertion     | 70 | faults=1 [stop-accepting: stop-accepting action 'broken' threw AssertionError: injected]",
         "action-noclassdef    | 70 | faults=1 [stop-accepting: stop-accepting action 'broken' threw NoClassDefFoundError: com/acme/Missing]",
-        "action-unreadable    | 70 | faults=1 [stop-accepting: stop-accepting action 'broken' threw dev.probekit.it.faults.FaultProgram$UnreadableException]",
+        "action-unreadable    | 70 | faults=1 [stop-accepting: stop-accepting action 'broken' threw UnreadableException]",
         "listener-error       | 70 | faults=5 [announce: lifecycle listener",
         "task-error           | 70 | tasks failed=1 [broken], faults=0",
         "task-deaf            | 70 | tasks failed=1 [deaf], faults=0",
