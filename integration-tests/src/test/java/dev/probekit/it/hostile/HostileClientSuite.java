@@ -471,8 +471,14 @@ abstract class HostileClientSuite {
     return names;
   }
 
-  /** {@code content-TYPE} as {@code Content-Type}. */
+  /**
+   * {@code content-TYPE} as {@code Content-Type}; {@code ETag} as RFC 9110 spells it (the one
+   * header we send whose registered name is not capitalized per word).
+   */
   static String canonical(String name) {
+    if (name.equalsIgnoreCase("ETag")) {
+      return "ETag";
+    }
     StringBuilder out = new StringBuilder(name.length());
     boolean start = true;
     for (char c : name.toCharArray()) {
