@@ -135,35 +135,39 @@ public interface Lifecycle {
    * A builder for the lifecycle of {@code health}.
    *
    * @param health whose readiness the sequence drops
+   * @return a new builder
    */
   static Builder builder(Health health) {
     return new Builder(health);
   }
 
-  /** The tracker of application requests in flight; adapters count into it. */
+  /** {@return the tracker of application requests in flight; adapters count into it} */
   InflightTracker inflight();
 
-  /** The configured pre-stop delay: the maximum of an adaptive pre-stop step. */
+  /** {@return the configured pre-stop delay: the maximum of an adaptive pre-stop step} */
   Duration preStopDelay();
 
-  /** The configured least duration of an adaptive pre-stop step. */
+  /** {@return the configured least duration of an adaptive pre-stop step} */
   Duration preStopMin();
 
-  /** The configured quiet period of the pre-stop step; zero for the fixed delay. */
+  /** {@return the configured quiet period of the pre-stop step; zero for the fixed delay} */
   Duration preStopQuietPeriod();
 
-  /** The configured drain timeout: the longest wait for in-flight requests. */
+  /** {@return the configured drain timeout: the longest wait for in-flight requests} */
   Duration drainTimeout();
 
-  /** The configured grace period; the sequence ends a safety margin before it. */
+  /** {@return the configured grace period; the sequence ends a safety margin before it} */
   Duration gracePeriod();
 
-  /** Whether the sequence has started: responses should now carry {@code Connection: close}. */
+  /**
+   * {@return whether the sequence has started: responses should now carry {@code Connection:
+   * close}}
+   */
   boolean isDraining();
 
   /**
-   * The last phase that completed, or empty before the sequence starts (and again after a pre-stop
-   * run that no shutdown followed was given up).
+   * {@return the last phase that completed, or empty before the sequence starts (and again after a
+   * pre-stop run that no shutdown followed was given up)}
    */
   Optional<DrainPhase> lastCompletedPhase();
 
@@ -275,10 +279,12 @@ public interface Lifecycle {
   /**
    * Runs the whole sequence, or the rest of it, and returns its summary. Concurrent and repeated
    * calls wait for the same run and get the same summary.
+   *
+   * @return the summary of the sequence: what each phase took and what, if anything, was lost
    */
   ShutdownSummary shutdown();
 
-  /** The summary, once the sequence has finished. */
+  /** {@return the summary, once the sequence has finished; empty before} */
   Optional<ShutdownSummary> summary();
 
   /** Builds a {@link Lifecycle}. Each setter checks its argument at once. */
@@ -303,13 +309,23 @@ public interface Lifecycle {
     /**
      * How long to keep serving after readiness drops, before stopping accepting; default {@link
      * #DEFAULT_PRE_STOP_DELAY}. Zero when the pod's {@code preStop} hook already sleeps.
+     *
+     * @param preStopDelay the delay; zero or positive
+     * @return this builder
+     * @throws IllegalArgumentException if negative
      */
     public Builder preStopDelay(Duration preStopDelay) {
       this.preStopDelay = nonNegative("preStopDelay", preStopDelay);
       return this;
     }
 
-    /** {@link #preStopDelay(Duration)} in milliseconds. */
+    /**
+     * {@link #preStopDelay(Duration)} in milliseconds.
+     *
+     * @param millis the delay in milliseconds; zero or positive
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
     public Builder preStopDelayMillis(long millis) {
       return preStopDelay(Duration.ofMillis(millis));
     }
@@ -318,6 +334,10 @@ public interface Lifecycle {
      * The least an adaptive pre-stop step lasts, for balancers that send no request that could
      * show they have moved (kube-proxy); default {@link #DEFAULT_PRE_STOP_MIN}. Must not exceed
      * the {@linkplain #preStopDelay(Duration) pre-stop delay}, which is the step's maximum.
+     *
+     * @param preStopMin the least duration; zero or positive
+     * @return this builder
+     * @throws IllegalArgumentException if negative
      */
     public Builder preStopMin(Duration preStopMin) {
       this.preStopMin = nonNegative("preStopMin", preStopMin);
@@ -325,7 +345,13 @@ public interface Lifecycle {
       return this;
     }
 
-    /** {@link #preStopMin(Duration)} in milliseconds. */
+    /**
+     * {@link #preStopMin(Duration)} in milliseconds.
+     *
+     * @param millis the least duration in milliseconds; zero or positive
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
     public Builder preStopMinMillis(long millis) {
       return preStopMin(Duration.ofMillis(millis));
     }
@@ -335,24 +361,46 @@ public interface Lifecycle {
      * minimum} has passed and no application request has arrived for this long, or at the
      * {@linkplain #preStopDelay(Duration) pre-stop delay}, whichever comes first. Default {@link
      * #DEFAULT_PRE_STOP_QUIET_PERIOD}: zero, the fixed delay.
+     *
+     * @param preStopQuietPeriod the quiet period; zero for the fixed delay
+     * @return this builder
+     * @throws IllegalArgumentException if negative
      */
     public Builder preStopQuietPeriod(Duration preStopQuietPeriod) {
       this.preStopQuietPeriod = nonNegative("preStopQuietPeriod", preStopQuietPeriod);
       return this;
     }
 
-    /** {@link #preStopQuietPeriod(Duration)} in milliseconds. */
+    /**
+     * {@link #preStopQuietPeriod(Duration)} in milliseconds.
+     *
+     * @param millis the quiet period in milliseconds; zero for the fixed delay
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
     public Builder preStopQuietPeriodMillis(long millis) {
       return preStopQuietPeriod(Duration.ofMillis(millis));
     }
 
-    /** The longest wait for in-flight requests; default {@link #DEFAULT_DRAIN_TIMEOUT}. */
+    /**
+     * The longest wait for in-flight requests; default {@link #DEFAULT_DRAIN_TIMEOUT}.
+     *
+     * @param drainTimeout the timeout; zero or positive
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
     public Builder drainTimeout(Duration drainTimeout) {
       this.drainTimeout = nonNegative("drainTimeout", drainTimeout);
       return this;
     }
 
-    /** {@link #drainTimeout(Duration)} in milliseconds. */
+    /**
+     * {@link #drainTimeout(Duration)} in milliseconds.
+     *
+     * @param millis the timeout in milliseconds; zero or positive
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
     public Builder drainTimeoutMillis(long millis) {
       return drainTimeout(Duration.ofMillis(millis));
     }
@@ -360,6 +408,10 @@ public interface Lifecycle {
     /**
      * The pod's {@code terminationGracePeriodSeconds}; default {@link #DEFAULT_GRACE_PERIOD}. The
      * whole sequence ends a {@linkplain #safetyMargin(Duration) safety margin} before it.
+     *
+     * @param gracePeriod the grace period; positive
+     * @return this builder
+     * @throws IllegalArgumentException if zero or negative
      */
     public Builder gracePeriod(Duration gracePeriod) {
       Objects.requireNonNull(gracePeriod, "gracePeriod");
@@ -370,7 +422,13 @@ public interface Lifecycle {
       return this;
     }
 
-    /** Time kept free before the grace period ends; default {@link #DEFAULT_SAFETY_MARGIN}. */
+    /**
+     * Time kept free before the grace period ends; default {@link #DEFAULT_SAFETY_MARGIN}.
+     *
+     * @param safetyMargin the margin; zero or positive, and shorter than the grace period
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
     public Builder safetyMargin(Duration safetyMargin) {
       this.safetyMargin = nonNegative("safetyMargin", safetyMargin);
       return this;
@@ -380,6 +438,7 @@ public interface Lifecycle {
      * Reads the settings from {@link System#getProperties()} and {@link System#getenv()}; see
      * {@link #configure(Map, Map)}.
      *
+     * @return this builder
      * @throws IllegalArgumentException naming the setting and its value, if a value is invalid
      */
     public Builder fromEnvironment() {
@@ -399,6 +458,7 @@ public interface Lifecycle {
      *
      * @param systemProperties system properties, such as {@link System#getProperties()}
      * @param environment environment variables, such as {@link System#getenv()}
+     * @return this builder
      * @throws IllegalArgumentException naming the setting and its value, if a value is invalid:
      *     fail at start-up rather than drain with a surprise
      */
@@ -418,6 +478,10 @@ public interface Lifecycle {
     /**
      * How often the drain logs one line naming each participant and what it still holds, while
      * any is not idle; default {@link #DEFAULT_DRAIN_PROGRESS_INTERVAL}.
+     *
+     * @param interval the interval; positive
+     * @return this builder
+     * @throws IllegalArgumentException if zero or negative
      */
     public Builder drainProgressInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval");
@@ -428,13 +492,23 @@ public interface Lifecycle {
       return this;
     }
 
-    /** The tracker adapters count into; default a new one. */
+    /**
+     * The tracker adapters count into; default a new one.
+     *
+     * @param inflight the tracker, for example one shared with code that counts its own requests
+     * @return this builder
+     */
     public Builder inflight(InflightTracker inflight) {
       this.inflight = Objects.requireNonNull(inflight, "inflight");
       return this;
     }
 
-    /** The ticker that times the phases and the budget; default {@link Ticker#system()}. */
+    /**
+     * The ticker that times the phases and the budget; default {@link Ticker#system()}.
+     *
+     * @param ticker the time source; tests pass a manual one
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
@@ -443,6 +517,9 @@ public interface Lifecycle {
     /**
      * Whether the signal handler exits the JVM with status 0 once the sequence is done (default
      * {@code true}); without it the JVM's own SIGTERM exit status (143) applies.
+     *
+     * @param exitOnSignal {@code false} to leave the exit to the JVM
+     * @return this builder
      */
     public Builder exitOnSignal(boolean exitOnSignal) {
       this.exitOnSignal = exitOnSignal;
@@ -453,6 +530,7 @@ public interface Lifecycle {
      * Builds the lifecycle. Logs a warning when pre-stop delay plus drain timeout plus safety
      * margin exceed the grace period, naming the numbers: the drain would then be cut short.
      *
+     * @return the lifecycle; not yet started
      * @throws IllegalArgumentException if the safety margin is not shorter than the grace period,
      *     or the pre-stop minimum (when set, or with a quiet period) exceeds the pre-stop delay
      */
