@@ -120,22 +120,23 @@ public final class ProbeServer implements AutoCloseable {
    * A builder for a server of {@code endpoints}.
    *
    * @param endpoints the contract to serve
+   * @return a new builder
    */
   public static Builder builder(ProbeEndpoints endpoints) {
     return new Builder(endpoints);
   }
 
-  /** The port actually bound (useful with port 0). */
+  /** {@return the port actually bound (useful with port 0)} */
   public int port() {
     return server.address().getPort();
   }
 
-  /** The address actually bound. */
+  /** {@return the address actually bound} */
   public InetSocketAddress address() {
     return server.address();
   }
 
-  /** The endpoints served. */
+  /** {@return the endpoints served} */
   public ProbeEndpoints endpoints() {
     return endpoints;
   }
@@ -288,7 +289,14 @@ public final class ProbeServer implements AutoCloseable {
       this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
     }
 
-    /** The port; 0 picks a free one (see {@link ProbeServer#port()}); default {@value #DEFAULT_PORT}. */
+    /**
+     * The port; 0 picks a free one (see {@link ProbeServer#port()}); default {@value
+     * #DEFAULT_PORT}.
+     *
+     * @param port the port, 0 to 65535
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
@@ -297,13 +305,24 @@ public final class ProbeServer implements AutoCloseable {
       return this;
     }
 
-    /** The address to bind; default every interface. */
+    /**
+     * The address to bind; default every interface.
+     *
+     * @param bindAddress the local address, such as the loopback address
+     * @return this builder
+     */
     public Builder bindAddress(InetAddress bindAddress) {
       this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
       return this;
     }
 
-    /** The listen backlog; default {@value #DEFAULT_BACKLOG}. */
+    /**
+     * The listen backlog; default {@value #DEFAULT_BACKLOG}.
+     *
+     * @param backlog connections the kernel queues before they are accepted; at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if below 1
+     */
     public Builder backlog(int backlog) {
       if (backlog < 1) {
         throw new IllegalArgumentException("backlog: " + backlog + " (expected: >= 1)");
@@ -317,6 +336,8 @@ public final class ProbeServer implements AutoCloseable {
      * longer is closed, so a client that trickles bytes holds nothing. Default {@link
      * #DEFAULT_HEAD_DEADLINE}.
      *
+     * @param headDeadline the deadline; positive
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      */
     public Builder headDeadline(Duration headDeadline) {
@@ -324,7 +345,13 @@ public final class ProbeServer implements AutoCloseable {
       return this;
     }
 
-    /** {@link #headDeadline(Duration)} in milliseconds. */
+    /**
+     * {@link #headDeadline(Duration)} in milliseconds.
+     *
+     * @param headDeadlineMillis the deadline in milliseconds; positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
     public Builder headDeadlineMillis(long headDeadlineMillis) {
       return headDeadline(Duration.ofMillis(headDeadlineMillis));
     }
@@ -333,6 +360,8 @@ public final class ProbeServer implements AutoCloseable {
      * How long an idle keep-alive connection stays open, and how long a peer that does not read
      * our answer keeps its connection. Default {@link #DEFAULT_IDLE_TIMEOUT}.
      *
+     * @param idleTimeout the timeout; positive
+     * @return this builder
      * @throws IllegalArgumentException if not positive
      */
     public Builder idleTimeout(Duration idleTimeout) {
@@ -340,7 +369,13 @@ public final class ProbeServer implements AutoCloseable {
       return this;
     }
 
-    /** {@link #idleTimeout(Duration)} in milliseconds. */
+    /**
+     * {@link #idleTimeout(Duration)} in milliseconds.
+     *
+     * @param idleTimeoutMillis the timeout in milliseconds; positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
     public Builder idleTimeoutMillis(long idleTimeoutMillis) {
       return idleTimeout(Duration.ofMillis(idleTimeoutMillis));
     }
@@ -352,6 +387,8 @@ public final class ProbeServer implements AutoCloseable {
      * has not read its answer longest; only if every connection waits for a pre-stop answer is
      * the new one closed at once. A probe that connects is therefore always served.
      *
+     * @param maxConnections the cap; at least 1
+     * @return this builder
      * @throws IllegalArgumentException if below 1
      */
     public Builder maxConnections(int maxConnections) {
@@ -373,6 +410,9 @@ public final class ProbeServer implements AutoCloseable {
     /**
      * Whether responses should carry {@code Connection: close}, asked per response; the lifecycle
      * sets this while draining so keep-alive clients move away. Default never.
+     *
+     * @param closeConnections asked for each response; {@code true} closes the connection after it
+     * @return this builder
      */
     public Builder closeConnections(BooleanSupplier closeConnections) {
       this.closeConnections = Objects.requireNonNull(closeConnections, "closeConnections");
@@ -386,6 +426,7 @@ public final class ProbeServer implements AutoCloseable {
      * after every shutdown task and probes are answered through the whole drain.
      *
      * @param lifecycle the service's lifecycle
+     * @return this builder
      */
     public Builder lifecycle(Lifecycle lifecycle) {
       this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
@@ -407,8 +448,9 @@ public final class ProbeServer implements AutoCloseable {
      *
      * @param path such as {@code "/prestop"}; must not be one of the probe paths
      * @param lifecycle the lifecycle to start
-     * @throws IllegalArgumentException if {@code path} does not start with {@code /} or is served
-     *     by the probe endpoints
+     * @return this builder
+     * @throws IllegalArgumentException if {@code path} does not start with {@code /}, holds a
+     *     query ({@code ?}), or is served by the probe endpoints
      */
     public Builder preStop(String path, Lifecycle lifecycle) {
       Objects.requireNonNull(path, "path");
@@ -428,6 +470,7 @@ public final class ProbeServer implements AutoCloseable {
     /**
      * Binds and starts the server.
      *
+     * @return the running server
      * @throws UncheckedIOException if the port cannot be bound
      */
     public ProbeServer start() {
