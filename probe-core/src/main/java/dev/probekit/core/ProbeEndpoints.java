@@ -81,6 +81,7 @@ public final class ProbeEndpoints {
    * The contract at the root paths, with details never shown.
    *
    * @param health the checks to serve
+   * @return the endpoints
    */
   public static ProbeEndpoints of(Health health) {
     return builder(health).build();
@@ -90,17 +91,18 @@ public final class ProbeEndpoints {
    * A builder for the contract over {@code health}.
    *
    * @param health the checks to serve
+   * @return a new builder
    */
   public static Builder builder(Health health) {
     return new Builder(health);
   }
 
-  /** The {@link Health} served. */
+  /** {@return the {@link Health} served} */
   public Health health() {
     return health;
   }
 
-  /** The path prefix, empty or such as {@code "/health"}. */
+  /** {@return the path prefix, empty or such as {@code "/health"}} */
   public String prefix() {
     return prefix;
   }
@@ -109,12 +111,13 @@ public final class ProbeEndpoints {
    * The full path of a probe, such as {@code "/health/readyz"}.
    *
    * @param probe the probe
+   * @return the path, prefix included
    */
   public String path(Probe probe) {
     return paths[probe.ordinal()];
   }
 
-  /** The full path of the overall view, such as {@code "/healthz"}. */
+  /** {@return the full path of the overall view, such as {@code "/healthz"}} */
   public String overallPath() {
     return paths[3];
   }
@@ -125,6 +128,7 @@ public final class ProbeEndpoints {
    * percent-decoding.
    *
    * @param rawPath the request's raw path
+   * @return whether {@link #handle(ProbeRequest)} answers it; {@code false} for {@code null}
    */
   public boolean matches(String rawPath) {
     return rawPath != null && view(rawPath) >= 0;
@@ -137,6 +141,7 @@ public final class ProbeEndpoints {
    * @param rawPath the raw path
    * @param rawQuery the raw query or {@code null}
    * @param accept the Accept header or {@code null}
+   * @return the response, as {@link #handle(ProbeRequest)} gives it
    */
   public ProbeResponse handle(String method, String rawPath, String rawQuery, String accept) {
     return handle(ProbeRequest.of(method, rawPath, rawQuery, accept));
@@ -147,6 +152,7 @@ public final class ProbeEndpoints {
    * probe.
    *
    * @param request the request
+   * @return the response for the adapter to write; never {@code null}
    */
   public ProbeResponse handle(ProbeRequest request) {
     ProbeResponse response = respond(request);
@@ -399,6 +405,11 @@ public final class ProbeEndpoints {
     /**
      * A path prefix such as {@code "/health"}, so probes are served at {@code /health/livez};
      * default none. Must start with {@code '/'} and not end with one; {@code "/"} means none.
+     *
+     * @param prefix the prefix, empty or {@code "/"} for none
+     * @return this builder
+     * @throws IllegalArgumentException if it does not start with {@code '/'}, ends with one, or
+     *     holds a query ({@code ?})
      */
     public Builder prefix(String prefix) {
       Objects.requireNonNull(prefix, "prefix");
@@ -414,13 +425,18 @@ public final class ProbeEndpoints {
       return this;
     }
 
-    /** Who may see reasons and details; default {@link DetailsPolicy#never()}. */
+    /**
+     * Who may see reasons and details; default {@link DetailsPolicy#never()}.
+     *
+     * @param detailsPolicy the policy
+     * @return this builder
+     */
     public Builder detailsPolicy(DetailsPolicy detailsPolicy) {
       this.detailsPolicy = Objects.requireNonNull(detailsPolicy, "detailsPolicy");
       return this;
     }
 
-    /** Builds the endpoints. */
+    /** {@return the endpoints} */
     public ProbeEndpoints build() {
       return new ProbeEndpoints(this);
     }
