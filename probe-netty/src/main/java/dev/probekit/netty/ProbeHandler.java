@@ -118,6 +118,7 @@ public final class ProbeHandler extends ChannelDuplexHandler {
    * A handler for one channel that never asks clients to close.
    *
    * @param endpoints the contract to serve
+   * @return a new handler; add it to one channel's pipeline only
    */
   public static ProbeHandler of(ProbeEndpoints endpoints) {
     return new ProbeHandler(endpoints, () -> false);
@@ -129,6 +130,7 @@ public final class ProbeHandler extends ChannelDuplexHandler {
    * @param endpoints the contract to serve
    * @param closeConnections asked per probe answer: whether it should carry {@code Connection:
    *     close}; pass {@code lifecycle::isDraining}
+   * @return a new handler; add it to one channel's pipeline only
    */
   public static ProbeHandler of(ProbeEndpoints endpoints, BooleanSupplier closeConnections) {
     return new ProbeHandler(endpoints, closeConnections);
