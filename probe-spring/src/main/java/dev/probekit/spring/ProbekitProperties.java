@@ -61,27 +61,48 @@ public class ProbekitProperties {
   /** Deprecated name of serve-on-main-port, read when the new one is not set. */
   private Boolean mainPort;
 
+  /** The separate probe port, served by Probekit's built-in JDK server. */
   private final Server server = new Server();
 
+  /** The drain that runs inside Spring's shutdown. */
   private final Shutdown shutdown = new Shutdown();
 
+  /** Integration with Spring Boot Actuator, when it is on the classpath. */
   private final Actuator actuator = new Actuator();
 
   /** Per-check options, by check name; they override the options given in code. */
   private final Map<String, Check> checks = new LinkedHashMap<>();
 
+  /** {@return whether Probekit's auto-configuration is active; default {@code true}} */
   public boolean isEnabled() {
     return enabled;
   }
 
+  /**
+   * Sets whether Probekit's auto-configuration is active.
+   *
+   * @param enabled {@code false} to turn it off
+   */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
   }
 
+  /**
+   * {@return the path prefix of the probe endpoints, such as {@code "/health"}; empty (the default)
+   * for none}
+   */
   public String getPrefix() {
     return prefix;
   }
 
+  /**
+   * Sets the path prefix of the probe endpoints.
+   *
+   * @param prefix such as {@code "/health"}; {@code null}, empty or {@code "/"} for none;
+   *     surrounding blanks are ignored
+   * @throws IllegalArgumentException if it does not start with {@code '/'}, ends with one, or
+   *     holds a query ({@code ?})
+   */
   public void setPrefix(String prefix) {
     String p = prefix == null ? "" : prefix.trim();
     if (p.equals("/")) {
@@ -93,42 +114,80 @@ public class ProbekitProperties {
     this.prefix = p;
   }
 
+  /** {@return how much a probe response may reveal; default {@link Details#NEVER}} */
   public Details getDetails() {
     return details;
   }
 
+  /**
+   * Sets how much a probe response may reveal.
+   *
+   * @param details the policy; {@code null} for {@link Details#NEVER}
+   */
   public void setDetails(Details details) {
     this.details = details == null ? Details.NEVER : details;
   }
 
+  /** {@return the bearer token that unlocks details with {@link Details#TOKEN}, or {@code null}} */
   public String getDetailsToken() {
     return detailsToken;
   }
 
+  /**
+   * Sets the bearer token that unlocks details with {@link Details#TOKEN}.
+   *
+   * @param detailsToken the token
+   */
   public void setDetailsToken(String detailsToken) {
     this.detailsToken = detailsToken;
   }
 
+  /**
+   * {@return the default interval between two runs of a check; default {@link
+   * Health#DEFAULT_INTERVAL}}
+   */
   public Duration getDefaultInterval() {
     return defaultInterval;
   }
 
+  /**
+   * Sets the default interval between two runs of a check.
+   *
+   * @param defaultInterval the interval; positive
+   * @throws IllegalArgumentException if zero or negative
+   */
   public void setDefaultInterval(Duration defaultInterval) {
     this.defaultInterval = positive("default-interval", defaultInterval);
   }
 
+  /** {@return the default timeout of a check run; default {@link Health#DEFAULT_TIMEOUT}} */
   public Duration getDefaultTimeout() {
     return defaultTimeout;
   }
 
+  /**
+   * Sets the default timeout of a check run; a run that exceeds it counts as DOWN.
+   *
+   * @param defaultTimeout the timeout; positive
+   * @throws IllegalArgumentException if zero or negative
+   */
   public void setDefaultTimeout(Duration defaultTimeout) {
     this.defaultTimeout = positive("default-timeout", defaultTimeout);
   }
 
+  /**
+   * {@return whether the probes are also served on the main port, or {@code null} (the default) for
+   * true unless a separate probe port is configured; see {@link #servesMainPort()}}
+   */
   public Boolean getServeOnMainPort() {
     return serveOnMainPort;
   }
 
+  /**
+   * Sets whether the probes are also served on the application's main port.
+   *
+   * @param serveOnMainPort {@code null} for true unless a separate probe port is configured
+   */
   public void setServeOnMainPort(Boolean serveOnMainPort) {
     this.serveOnMainPort = serveOnMainPort;
   }
@@ -136,6 +195,7 @@ public class ProbekitProperties {
   /**
    * The old name of {@link #getServeOnMainPort()}, still read for one release.
    *
+   * @return whether the probes are also served on the main port, or {@code null} if unset
    * @deprecated use {@code probekit.serve-on-main-port}: "main-port" read like a port number
    */
   @Deprecated
@@ -149,6 +209,7 @@ public class ProbekitProperties {
   /**
    * Sets the old name of {@code serve-on-main-port}.
    *
+   * @param mainPort read only when {@code serve-on-main-port} is not set
    * @deprecated use {@link #setServeOnMainPort(Boolean)}
    */
   @Deprecated
@@ -156,7 +217,13 @@ public class ProbekitProperties {
     this.mainPort = mainPort;
   }
 
-  /** Whether the probes are served on the main port, resolving the unset default. */
+  /**
+   * Whether the probes are served on the main port, resolving the unset default: {@code
+   * serve-on-main-port} if set, else the deprecated {@code main-port} if set, else whether no
+   * separate probe port is configured.
+   *
+   * @return whether the main port serves the probes
+   */
   public boolean servesMainPort() {
     if (serveOnMainPort != null) {
       return serveOnMainPort;
@@ -164,18 +231,25 @@ public class ProbekitProperties {
     return mainPort != null ? mainPort : server.port == null;
   }
 
+  /** {@return the separate probe port's settings ({@code probekit.server.*})} */
   public Server getServer() {
     return server;
   }
 
+  /** {@return the drain's settings ({@code probekit.shutdown.*})} */
   public Shutdown getShutdown() {
     return shutdown;
   }
 
+  /** {@return the Actuator integration's settings ({@code probekit.actuator.*})} */
   public Actuator getActuator() {
     return actuator;
   }
 
+  /**
+   * {@return the per-check options by check name ({@code probekit.checks.<name>.*}); mutable, as
+   * Spring binds into it}
+   */
   public Map<String, Check> getChecks() {
     return checks;
   }
@@ -193,10 +267,20 @@ public class ProbekitProperties {
     /** Address the built-in probe server binds to; unset: every interface. */
     private String address;
 
+    /**
+     * {@return the port of the built-in probe server (0 for a random one), or {@code null} (the
+     * default) for no separate server}
+     */
     public Integer getPort() {
       return port;
     }
 
+    /**
+     * Sets the port of the built-in probe server.
+     *
+     * @param port 0 to 65535 (0 for a random one); {@code null} for no separate server
+     * @throws IllegalArgumentException if out of range
+     */
     public void setPort(Integer port) {
       if (port != null && (port < 0 || port > 65535)) {
         throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
@@ -204,10 +288,19 @@ public class ProbekitProperties {
       this.port = port;
     }
 
+    /**
+     * {@return the address the built-in probe server binds to, or {@code null} (the default) for
+     * every interface}
+     */
     public String getAddress() {
       return address;
     }
 
+    /**
+     * Sets the address the built-in probe server binds to.
+     *
+     * @param address a host name or IP address; {@code null} for every interface
+     */
     public void setAddress(String address) {
       this.address = address;
     }
@@ -252,66 +345,142 @@ public class ProbekitProperties {
      */
     private java.util.List<String> drainExclude = new java.util.ArrayList<>();
 
+    /** {@return whether the drain runs when the context closes; default {@code true}} */
     public boolean isEnabled() {
       return enabled;
     }
 
+    /**
+     * Sets whether the drain runs when the context closes.
+     *
+     * @param enabled {@code false} to leave the shutdown to Spring alone
+     */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
 
+    /**
+     * {@return how long to keep serving after readiness turns DOWN; default {@link
+     * Lifecycle#DEFAULT_PRE_STOP_DELAY}}
+     */
     public Duration getPreStopDelay() {
       return preStopDelay;
     }
 
+    /**
+     * Sets how long to keep serving after readiness turns DOWN; see {@link
+     * Lifecycle.Builder#preStopDelay(Duration)}.
+     *
+     * @param preStopDelay the delay; zero or positive
+     * @throws IllegalArgumentException if negative
+     */
     public void setPreStopDelay(Duration preStopDelay) {
       this.preStopDelay = nonNegative("pre-stop-delay", preStopDelay);
     }
 
+    /**
+     * {@return the least an adaptive pre-stop step lasts; default {@link
+     * Lifecycle#DEFAULT_PRE_STOP_MIN}}
+     */
     public Duration getPreStopMin() {
       return preStopMin;
     }
 
+    /**
+     * Sets the least an adaptive pre-stop step lasts; see {@link
+     * Lifecycle.Builder#preStopMin(Duration)}.
+     *
+     * @param preStopMin the least duration; zero or positive
+     * @throws IllegalArgumentException if negative
+     */
     public void setPreStopMin(Duration preStopMin) {
       this.preStopMin = nonNegative("pre-stop-min", preStopMin);
     }
 
+    /**
+     * {@return the quiet period that ends the pre-stop step early; default {@link
+     * Lifecycle#DEFAULT_PRE_STOP_QUIET_PERIOD} (zero: the fixed delay)}
+     */
     public Duration getPreStopQuietPeriod() {
       return preStopQuietPeriod;
     }
 
+    /**
+     * Sets the quiet period that ends the pre-stop step early; see {@link
+     * Lifecycle.Builder#preStopQuietPeriod(Duration)}.
+     *
+     * @param preStopQuietPeriod the quiet period; zero for the fixed delay
+     * @throws IllegalArgumentException if negative
+     */
     public void setPreStopQuietPeriod(Duration preStopQuietPeriod) {
       this.preStopQuietPeriod = nonNegative("pre-stop-quiet-period", preStopQuietPeriod);
     }
 
+    /**
+     * {@return the longest wait for in-flight requests; default {@link
+     * Lifecycle#DEFAULT_DRAIN_TIMEOUT}}
+     */
     public Duration getDrainTimeout() {
       return drainTimeout;
     }
 
+    /**
+     * Sets the longest wait for in-flight requests once the server stopped accepting.
+     *
+     * @param drainTimeout the timeout; zero or positive
+     * @throws IllegalArgumentException if negative
+     */
     public void setDrainTimeout(Duration drainTimeout) {
       this.drainTimeout = nonNegative("drain-timeout", drainTimeout);
     }
 
+    /**
+     * {@return the whole budget of the sequence; default {@link Lifecycle#DEFAULT_GRACE_PERIOD}}
+     */
     public Duration getGracePeriod() {
       return gracePeriod;
     }
 
+    /**
+     * Sets the whole budget, normally the pod's {@code terminationGracePeriodSeconds}.
+     *
+     * @param gracePeriod the grace period; positive
+     * @throws IllegalArgumentException if zero or negative
+     */
     public void setGracePeriod(Duration gracePeriod) {
       this.gracePeriod = positive("grace-period", gracePeriod);
     }
 
+    /**
+     * {@return the time kept free at the end of the grace period; default {@link
+     * Lifecycle#DEFAULT_SAFETY_MARGIN}}
+     */
     public Duration getSafetyMargin() {
       return safetyMargin;
     }
 
+    /**
+     * Sets the time kept free at the end of the grace period.
+     *
+     * @param safetyMargin the margin; zero or positive
+     * @throws IllegalArgumentException if negative
+     */
     public void setSafetyMargin(Duration safetyMargin) {
       this.safetyMargin = nonNegative("safety-margin", safetyMargin);
     }
 
+    /**
+     * {@return the names of executor and scheduler beans that do not join the drain; default none}
+     */
     public java.util.List<String> getDrainExclude() {
       return drainExclude;
     }
 
+    /**
+     * Sets the names of executor and scheduler beans that do not join the drain.
+     *
+     * @param drainExclude bean names; copied
+     */
     public void setDrainExclude(java.util.List<String> drainExclude) {
       this.drainExclude = new java.util.ArrayList<>(drainExclude);
     }
@@ -335,30 +504,62 @@ public class ProbekitProperties {
     /** Whether Probekit's probes are exposed to Actuator as the "probekit" health contributor. */
     private boolean contributor = true;
 
+    /**
+     * {@return the Actuator health contributors adopted as checks, by probe; mutable, as Spring
+     * binds into it}
+     */
     public Map<Probe, List<String>> getAdopt() {
       return adopt;
     }
 
+    /**
+     * {@return the timeout of an adopted contributor's run; default {@link Health#DEFAULT_TIMEOUT}}
+     */
     public Duration getTimeout() {
       return timeout;
     }
 
+    /**
+     * Sets the timeout of an adopted contributor's run.
+     *
+     * @param timeout the timeout; positive
+     * @throws IllegalArgumentException if zero or negative
+     */
     public void setTimeout(Duration timeout) {
       this.timeout = positive("actuator.timeout", timeout);
     }
 
+    /**
+     * {@return the interval between two runs of an adopted contributor; default {@link
+     * Health#DEFAULT_INTERVAL}}
+     */
     public Duration getInterval() {
       return interval;
     }
 
+    /**
+     * Sets the interval between two runs of an adopted contributor.
+     *
+     * @param interval the interval; positive
+     * @throws IllegalArgumentException if zero or negative
+     */
     public void setInterval(Duration interval) {
       this.interval = positive("actuator.interval", interval);
     }
 
+    /**
+     * {@return whether Probekit's probes are exposed to Actuator as the {@code probekit} health
+     * contributor; default {@code true}}
+     */
     public boolean isContributor() {
       return contributor;
     }
 
+    /**
+     * Sets whether Probekit's probes are exposed to Actuator as a health contributor.
+     *
+     * @param contributor {@code false} to keep them out of Actuator's health
+     */
     public void setContributor(boolean contributor) {
       this.contributor = contributor;
     }
@@ -391,18 +592,31 @@ public class ProbekitProperties {
     /** Whether a DOWN result fails the probe (false: shown, never failing). */
     private Boolean required;
 
+    /** {@return whether the check is registered at all; default {@code true}} */
     public boolean isEnabled() {
       return enabled;
     }
 
+    /**
+     * Sets whether the check is registered at all.
+     *
+     * @param enabled {@code false} to leave the check out
+     */
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
     }
 
+    /** {@return the probes the check belongs to, or {@code null} to keep those given in code} */
     public Set<Probe> getProbes() {
       return probes;
     }
 
+    /**
+     * Sets the probes the check belongs to.
+     *
+     * @param probes at least one probe; copied; {@code null} to keep those given in code
+     * @throws IllegalArgumentException if empty
+     */
     public void setProbes(Set<Probe> probes) {
       if (probes != null && probes.isEmpty()) {
         throw new IllegalArgumentException("probes: [] (expected: at least one probe)");
@@ -410,34 +624,65 @@ public class ProbekitProperties {
       this.probes = probes == null ? null : EnumSet.copyOf(probes);
     }
 
+    /** {@return the interval between two runs, or {@code null} to keep the one given in code} */
     public Duration getInterval() {
       return interval;
     }
 
+    /**
+     * Sets the interval between two runs.
+     *
+     * @param interval the interval; positive; {@code null} to keep the one given in code
+     * @throws IllegalArgumentException if zero or negative
+     */
     public void setInterval(Duration interval) {
       this.interval = positive("interval", interval);
     }
 
+    /** {@return the timeout of one run, or {@code null} to keep the one given in code} */
     public Duration getTimeout() {
       return timeout;
     }
 
+    /**
+     * Sets the timeout of one run.
+     *
+     * @param timeout the timeout; positive; {@code null} to keep the one given in code
+     * @throws IllegalArgumentException if zero or negative
+     */
     public void setTimeout(Duration timeout) {
       this.timeout = positive("timeout", timeout);
     }
 
+    /** {@return the delay before the first run, or {@code null} to keep the one given in code} */
     public Duration getInitialDelay() {
       return initialDelay;
     }
 
+    /**
+     * Sets the delay before the first run.
+     *
+     * @param initialDelay the delay; zero or positive; {@code null} to keep the one given in code
+     * @throws IllegalArgumentException if negative
+     */
     public void setInitialDelay(Duration initialDelay) {
       this.initialDelay = nonNegative("initial-delay", initialDelay);
     }
 
+    /**
+     * {@return the consecutive failures before the check turns DOWN, or {@code null} to keep the
+     * number given in code}
+     */
     public Integer getFailureThreshold() {
       return failureThreshold;
     }
 
+    /**
+     * Sets the consecutive failures before the check turns DOWN.
+     *
+     * @param failureThreshold at least 1; {@code null} to keep the number given in code
+     * @throws IllegalArgumentException if below 1
+     */
     public void setFailureThreshold(Integer failureThreshold) {
       if (failureThreshold != null && failureThreshold < 1) {
         throw new IllegalArgumentException(
@@ -446,10 +691,20 @@ public class ProbekitProperties {
       this.failureThreshold = failureThreshold;
     }
 
+    /**
+     * {@return the consecutive successes before the check turns UP again, or {@code null} to keep
+     * the number given in code}
+     */
     public Integer getSuccessThreshold() {
       return successThreshold;
     }
 
+    /**
+     * Sets the consecutive successes before the check turns UP again.
+     *
+     * @param successThreshold at least 1; {@code null} to keep the number given in code
+     * @throws IllegalArgumentException if below 1
+     */
     public void setSuccessThreshold(Integer successThreshold) {
       if (successThreshold != null && successThreshold < 1) {
         throw new IllegalArgumentException(
@@ -458,15 +713,31 @@ public class ProbekitProperties {
       this.successThreshold = successThreshold;
     }
 
+    /**
+     * {@return whether a DOWN result fails the probe, or {@code null} to keep what was given in
+     * code}
+     */
     public Boolean getRequired() {
       return required;
     }
 
+    /**
+     * Sets whether a DOWN result fails the probe.
+     *
+     * @param required {@code false} to show the check without it ever failing its probes;
+     *     {@code null} to keep what was given in code
+     */
     public void setRequired(Boolean required) {
       this.required = required;
     }
 
-    /** Applies these properties over {@code base}; unset properties keep the base's values. */
+    /**
+     * Applies these properties over {@code base}; unset properties keep the base's values. When
+     * {@code probes} is set it replaces the base's probes.
+     *
+     * @param base the options given in code
+     * @return the options to register the check with
+     */
     public CheckOptions applyTo(CheckOptions base) {
       CheckOptions.Builder b;
       if (probes != null) {
