@@ -515,8 +515,9 @@ public interface Lifecycle {
     }
 
     /**
-     * Whether the signal handler exits the JVM with status 0 once the sequence is done (default
-     * {@code true}); without it the JVM's own SIGTERM exit status (143) applies.
+     * Whether the signal handler exits the JVM once the sequence is done (default {@code true}),
+     * with {@link Lifecycle#EXIT_CLEAN} or {@link Lifecycle#EXIT_DEGRADED} as the summary says; without it the
+     * JVM's own SIGTERM exit status (143) applies.
      *
      * @param exitOnSignal {@code false} to leave the exit to the JVM
      * @return this builder
