@@ -1,0 +1,196 @@
+package dev.probekit.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.probekit.core.DrainPhase;
+import dev.probekit.core.Health;
+import dev.probekit.core.Lifecycle;
+import dev.probekit.core.ParticipantReport;
+import dev.probekit.core.ShutdownSummary;
+import dev.probekit.core.StreamRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A chunked server-sent event stream tracked with {@link NettyStreams} ends at drain start. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class NettyStreamsTest {
+  private static final byte[] TICK = "data: tick\n\n".getBytes(StandardCharsets.UTF_8);
+
+  private final Health health = Health.builder().build();
+  private final EventLoopGroup boss =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup workers =
+      new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @AfterEach
+  void close() {
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    health.close();
+  }
+
+  @Test
+  void anOpenStreamEndsAtDrainStartAndNewOnesAreRefused() throws Exception {
+    Lifecycle lifecycle =
+        Lifecycle.builder(health)
+            .exitOnSignal(false)
+            .preStopDelayMillis(0)
+            .drainTimeout(Duration.ofSeconds(20))
+            .build();
+    StreamRegistry streams =
+        lifecycle.addDrainParticipant(StreamRegistry.of("sse", Duration.ofSeconds(2)));
+    Channel server =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(new HttpServerCodec(), new SseHandler(streams));
+                  }
+                })
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .syncUninterruptibly()
+            .channel();
+    int port = ((InetSocketAddress) server.localAddress()).getPort();
+    URI events = URI.create("http://127.0.0.1:" + port + "/events");
+
+    java.net.http.HttpResponse<InputStream> open =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(events).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(open.statusCode()).isEqualTo(200);
+    assertThat(open.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+    InputStream body = open.body();
+    byte[] first = new byte[TICK.length * 2];
+    int read = 0;
+    while (read < first.length) {
+      int n = body.read(first, read, first.length - read);
+      assertThat(n).as("stream ended before the drain").isPositive();
+      read += n;
+    }
+    assertThat(new String(first, StandardCharsets.UTF_8)).startsWith("data: tick\n\n");
+    assertThat(streams.inFlight()).isEqualTo(1);
+
+    CompletableFuture<Long> eof =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                while (body.read() != -1) {
+                  // the events still coming, until the terminating chunk
+                }
+                return System.nanoTime();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    long t0 = System.nanoTime();
+    ShutdownSummary summary = lifecycle.shutdown();
+    long shutdownMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    long eofMillis = TimeUnit.NANOSECONDS.toMillis(eof.get(10, TimeUnit.SECONDS) - t0);
+
+    ParticipantReport report =
+        summary.participants().stream().filter(p -> p.name().equals("sse")).findFirst().orElseThrow();
+    System.out.printf(
+        "netty: client EOF %d ms after shutdown(); shutdown() took %d ms; drain %s; %s%n",
+        eofMillis, shutdownMillis, summary.phaseDurations().get(DrainPhase.DRAIN), report);
+    assertThat(report.drained()).isEqualTo(1);
+    assertThat(report.abandoned()).isZero();
+    assertThat(report.failure()).isEmpty();
+    assertThat(eofMillis).as("stream ended well before the 20 s drain timeout").isLessThan(5_000);
+    assertThat(shutdownMillis).as("drain not held by the stream").isLessThan(5_000);
+    assertThat(streams.inFlight()).isZero();
+
+    java.net.http.HttpResponse<String> refused =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(events).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(refused.body()).isEqualTo("draining\n");
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> streams.inFlight() == 0);
+    server.close().syncUninterruptibly();
+  }
+
+  /** Answers every request with {@code data: tick} chunks every 100 ms, on the channel's loop. */
+  static final class SseHandler extends SimpleChannelInboundHandler<HttpRequest> {
+    private final StreamRegistry streams;
+
+    SseHandler(StreamRegistry streams) {
+      this.streams = streams;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, HttpRequest request) {
+      try {
+        NettyStreams.track(streams, ctx.channel());
+      } catch (IllegalStateException draining) {
+        FullHttpResponse refused =
+            new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.SERVICE_UNAVAILABLE,
+                Unpooled.copiedBuffer("draining\n", StandardCharsets.UTF_8));
+        refused.headers()
+            .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+            .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        HttpUtil.setContentLength(refused, refused.content().readableBytes());
+        ctx.writeAndFlush(refused).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
+      HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
+      HttpUtil.setTransferEncodingChunked(response, true);
+      ctx.writeAndFlush(response);
+      ScheduledFuture<?> ticks =
+          ctx.executor()
+              .scheduleAtFixedRate(
+                  () -> {
+                    if (ctx.channel().isActive()) {
+                      ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(TICK)))
+                          .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+                    }
+                  },
+                  0,
+                  100,
+                  TimeUnit.MILLISECONDS);
+      ctx.channel().closeFuture().addListener(closed -> ticks.cancel(false));
+    }
+  }
+}
