@@ -2,7 +2,6 @@ package dev.probekit.netty;
 
 import dev.probekit.core.StreamRegistry;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,7 +27,8 @@ public final class NettyStreams {
 
   /**
    * Registers the stream on {@code channel}. Its end action, on the channel's event loop, writes
-   * {@link LastHttpContent#EMPTY_LAST_CONTENT} (the terminating chunk) and closes the channel; the
+   * {@link LastHttpContent#EMPTY_LAST_CONTENT} (the terminating chunk) and closes the channel at
+   * once (what a peer that stopped reading has not taken is dropped); the
    * registration is closed when the channel closes, whatever closed it.
    *
    * @param streams the registry (a drain participant)
@@ -51,10 +51,13 @@ public final class NettyStreams {
       channel
           .eventLoop()
           .execute(
-              () ->
-                  channel
-                      .writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
-                      .addListener(ChannelFutureListener.CLOSE));
+              () -> {
+                channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                // Close now, not when the write completes: a peer that reads has the last chunk in
+                // its socket already (the flush on the event loop wrote it); one that stopped
+                // reading would otherwise keep the write, the channel and the stream open.
+                channel.close();
+              });
     } catch (RejectedExecutionException loopShutDown) {
       // The event loop is gone, and with it the channel: its close future closes the registration.
     }

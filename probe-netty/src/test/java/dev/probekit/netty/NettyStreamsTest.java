@@ -35,12 +35,14 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,12 +52,15 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NettyStreamsTest {
   private static final byte[] TICK = "data: tick\n\n".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] BIG = ("data: " + "x".repeat(64 * 1024) + "\n\n").getBytes(StandardCharsets.UTF_8);
 
   private final Health health = Health.builder().build();
   private final EventLoopGroup boss =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup workers =
       new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  /** Set once a "/big" stream's writes are pending because the peer does not read. */
+  private final AtomicBoolean backedUp = new AtomicBoolean();
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -76,7 +81,50 @@ class NettyStreamsTest {
             .build();
     StreamRegistry streams =
         lifecycle.addDrainParticipant(StreamRegistry.of("sse", Duration.ofSeconds(2)));
-    Channel server =
+    Channel server = start(streams);
+    int port = ((InetSocketAddress) server.localAddress()).getPort();
+    URI events = URI.create("http://127.0.0.1:" + port + "/events");
+    sseStreamEndsAndNewOnesAreRefused(lifecycle, streams, events);
+    server.close().syncUninterruptibly();
+  }
+
+  @Test
+  void aPeerThatStopsReadingIsCutAtDrainStartNotHeldTillTheBudget() throws Exception {
+    Lifecycle lifecycle =
+        Lifecycle.builder(health)
+            .exitOnSignal(false)
+            .preStopDelayMillis(0)
+            .drainTimeout(Duration.ofSeconds(20))
+            .build();
+    StreamRegistry streams =
+        lifecycle.addDrainParticipant(StreamRegistry.of("sse", Duration.ofSeconds(2)));
+    Channel server = start(streams);
+    int port = ((InetSocketAddress) server.localAddress()).getPort();
+    try (Socket peer = new Socket()) {
+      peer.setReceiveBufferSize(4096);
+      peer.connect(new InetSocketAddress("127.0.0.1", port));
+      peer.getOutputStream()
+          .write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      peer.getOutputStream().flush();
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> streams.inFlight() == 1);
+      // Never read: the server's writes back up (its channel is no longer writable).
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(backedUp::get);
+
+      long t0 = System.nanoTime();
+      ShutdownSummary summary = lifecycle.shutdown();
+      long shutdownMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      ParticipantReport report =
+          summary.participants().stream().filter(p -> p.name().equals("sse")).findFirst().orElseThrow();
+      System.out.printf("netty slow peer: shutdown() took %d ms; %s%n", shutdownMillis, report);
+      assertThat(report.drained()).isEqualTo(1);
+      assertThat(report.abandoned()).isZero();
+      assertThat(shutdownMillis).as("cut at once, not held for the 2 s budget").isLessThan(1_500);
+    }
+    server.close().syncUninterruptibly();
+  }
+
+  private Channel start(StreamRegistry streams) {
+    return
         new ServerBootstrap()
             .group(boss, workers)
             .channel(NioServerSocketChannel.class)
@@ -90,8 +138,10 @@ class NettyStreamsTest {
             .bind(new InetSocketAddress("127.0.0.1", 0))
             .syncUninterruptibly()
             .channel();
-    int port = ((InetSocketAddress) server.localAddress()).getPort();
-    URI events = URI.create("http://127.0.0.1:" + port + "/events");
+  }
+
+  private void sseStreamEndsAndNewOnesAreRefused(
+      Lifecycle lifecycle, StreamRegistry streams, URI events) throws Exception {
 
     java.net.http.HttpResponse<InputStream> open =
         client.send(
@@ -146,11 +196,10 @@ class NettyStreamsTest {
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(refused.body()).isEqualTo("draining\n");
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> streams.inFlight() == 0);
-    server.close().syncUninterruptibly();
   }
 
   /** Answers every request with {@code data: tick} chunks every 100 ms, on the channel's loop. */
-  static final class SseHandler extends SimpleChannelInboundHandler<HttpRequest> {
+  final class SseHandler extends SimpleChannelInboundHandler<HttpRequest> {
     private final StreamRegistry streams;
 
     SseHandler(StreamRegistry streams) {
@@ -174,6 +223,8 @@ class NettyStreamsTest {
         ctx.writeAndFlush(refused).addListener(ChannelFutureListener.CLOSE);
         return;
       }
+      // "/big" writes 64 KiB events, to fill the buffers of a peer that does not read.
+      byte[] tick = request.uri().startsWith("/big") ? BIG : TICK;
       HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
       HttpUtil.setTransferEncodingChunked(response, true);
@@ -182,8 +233,17 @@ class NettyStreamsTest {
           ctx.executor()
               .scheduleAtFixedRate(
                   () -> {
-                    if (ctx.channel().isActive()) {
-                      ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(TICK)))
+                    if (tick == BIG) {
+                      // As fast as the peer takes it: once it does not, the writes back up.
+                      while (ctx.channel().isActive() && ctx.channel().isWritable()) {
+                        ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(tick)))
+                            .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+                      }
+                      if (ctx.channel().isActive()) {
+                        backedUp.set(true);
+                      }
+                    } else if (ctx.channel().isActive()) {
+                      ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(tick)))
                           .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
                     }
                   },
