@@ -2,12 +2,12 @@ package dev.probekit.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.probekit.core.DrainPhase;
 import dev.probekit.core.Health;
 import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ParticipantReport;
 import dev.probekit.core.ShutdownSummary;
 import dev.probekit.core.StreamRegistry;
+import dev.probekit.core.testkit.StreamDrainKit;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -33,14 +33,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
@@ -51,7 +48,7 @@ import org.junit.jupiter.api.Timeout;
 /** A chunked server-sent event stream tracked with {@link NettyStreams} ends at drain start. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NettyStreamsTest {
-  private static final byte[] TICK = "data: tick\n\n".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TICK = StreamDrainKit.TICK.getBytes(StandardCharsets.UTF_8);
   private static final byte[] BIG = ("data: " + "x".repeat(64 * 1024) + "\n\n").getBytes(StandardCharsets.UTF_8);
 
   private final Health health = Health.builder().build();
@@ -61,8 +58,6 @@ class NettyStreamsTest {
       new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   /** Set once a "/big" stream's writes are pending because the peer does not read. */
   private final AtomicBoolean backedUp = new AtomicBoolean();
-  private final HttpClient client =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @AfterEach
   void close() {
@@ -73,31 +68,19 @@ class NettyStreamsTest {
 
   @Test
   void anOpenStreamEndsAtDrainStartAndNewOnesAreRefused() throws Exception {
-    Lifecycle lifecycle =
-        Lifecycle.builder(health)
-            .exitOnSignal(false)
-            .preStopDelayMillis(0)
-            .drainTimeout(Duration.ofSeconds(20))
-            .build();
-    StreamRegistry streams =
-        lifecycle.addDrainParticipant(StreamRegistry.of("sse", Duration.ofSeconds(2)));
+    Lifecycle lifecycle = StreamDrainKit.lifecycle(health);
+    StreamRegistry streams = StreamDrainKit.streams(lifecycle);
     Channel server = start(streams);
     int port = ((InetSocketAddress) server.localAddress()).getPort();
     URI events = URI.create("http://127.0.0.1:" + port + "/events");
-    sseStreamEndsAndNewOnesAreRefused(lifecycle, streams, events);
+    StreamDrainKit.assertStreamEndsAtDrainStart("netty", lifecycle, streams, events);
     server.close().syncUninterruptibly();
   }
 
   @Test
   void aPeerThatStopsReadingIsCutAtDrainStartNotHeldTillTheBudget() throws Exception {
-    Lifecycle lifecycle =
-        Lifecycle.builder(health)
-            .exitOnSignal(false)
-            .preStopDelayMillis(0)
-            .drainTimeout(Duration.ofSeconds(20))
-            .build();
-    StreamRegistry streams =
-        lifecycle.addDrainParticipant(StreamRegistry.of("sse", Duration.ofSeconds(2)));
+    Lifecycle lifecycle = StreamDrainKit.lifecycle(health);
+    StreamRegistry streams = StreamDrainKit.streams(lifecycle);
     Channel server = start(streams);
     int port = ((InetSocketAddress) server.localAddress()).getPort();
     try (Socket peer = new Socket()) {
@@ -113,8 +96,7 @@ class NettyStreamsTest {
       long t0 = System.nanoTime();
       ShutdownSummary summary = lifecycle.shutdown();
       long shutdownMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      ParticipantReport report =
-          summary.participants().stream().filter(p -> p.name().equals("sse")).findFirst().orElseThrow();
+      ParticipantReport report = StreamDrainKit.report(summary, "sse");
       System.out.printf("netty slow peer: shutdown() took %d ms; %s%n", shutdownMillis, report);
       assertThat(report.drained()).isEqualTo(1);
       assertThat(report.abandoned()).isZero();
@@ -124,78 +106,19 @@ class NettyStreamsTest {
   }
 
   private Channel start(StreamRegistry streams) {
-    return
-        new ServerBootstrap()
-            .group(boss, workers)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new HttpServerCodec(), new SseHandler(streams));
-                  }
-                })
-            .bind(new InetSocketAddress("127.0.0.1", 0))
-            .syncUninterruptibly()
-            .channel();
-  }
-
-  private void sseStreamEndsAndNewOnesAreRefused(
-      Lifecycle lifecycle, StreamRegistry streams, URI events) throws Exception {
-
-    java.net.http.HttpResponse<InputStream> open =
-        client.send(
-            java.net.http.HttpRequest.newBuilder(events).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(open.statusCode()).isEqualTo(200);
-    assertThat(open.headers().firstValue("Content-Type")).hasValue("text/event-stream");
-    InputStream body = open.body();
-    byte[] first = new byte[TICK.length * 2];
-    int read = 0;
-    while (read < first.length) {
-      int n = body.read(first, read, first.length - read);
-      assertThat(n).as("stream ended before the drain").isPositive();
-      read += n;
-    }
-    assertThat(new String(first, StandardCharsets.UTF_8)).startsWith("data: tick\n\n");
-    assertThat(streams.inFlight()).isEqualTo(1);
-
-    CompletableFuture<Long> eof =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                while (body.read() != -1) {
-                  // the events still coming, until the terminating chunk
-                }
-                return System.nanoTime();
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
+    return new ServerBootstrap()
+        .group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .childHandler(
+            new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new HttpServerCodec(), new SseHandler(streams));
               }
-            });
-    long t0 = System.nanoTime();
-    ShutdownSummary summary = lifecycle.shutdown();
-    long shutdownMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-    long eofMillis = TimeUnit.NANOSECONDS.toMillis(eof.get(10, TimeUnit.SECONDS) - t0);
-
-    ParticipantReport report =
-        summary.participants().stream().filter(p -> p.name().equals("sse")).findFirst().orElseThrow();
-    System.out.printf(
-        "netty: client EOF %d ms after shutdown(); shutdown() took %d ms; drain %s; %s%n",
-        eofMillis, shutdownMillis, summary.phaseDurations().get(DrainPhase.DRAIN), report);
-    assertThat(report.drained()).isEqualTo(1);
-    assertThat(report.abandoned()).isZero();
-    assertThat(report.failure()).isEmpty();
-    assertThat(eofMillis).as("stream ended well before the 20 s drain timeout").isLessThan(5_000);
-    assertThat(shutdownMillis).as("drain not held by the stream").isLessThan(5_000);
-    assertThat(streams.inFlight()).isZero();
-
-    java.net.http.HttpResponse<String> refused =
-        client.send(
-            java.net.http.HttpRequest.newBuilder(events).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString());
-    assertThat(refused.statusCode()).isEqualTo(503);
-    assertThat(refused.body()).isEqualTo("draining\n");
-    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> streams.inFlight() == 0);
+            })
+        .bind(new InetSocketAddress("127.0.0.1", 0))
+        .syncUninterruptibly()
+        .channel();
   }
 
   /** Answers every request with {@code data: tick} chunks every 100 ms, on the channel's loop. */
