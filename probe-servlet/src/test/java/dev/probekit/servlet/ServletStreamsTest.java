@@ -1,5 +1,7 @@
 package dev.probekit.servlet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.probekit.core.Health;
 import dev.probekit.core.Lifecycle;
 import dev.probekit.core.StreamRegistry;
@@ -10,12 +12,15 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,6 +58,31 @@ class ServletStreamsTest {
             });
     StreamDrainKit.assertStreamEndsAtDrainStart(
         name, lifecycle, streams, URI.create("http://127.0.0.1:" + port + "/events"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jetty", "tomcat"})
+  void aClientThatHangsUpClosesItsRegistration(String name) throws Exception {
+    container = "jetty".equals(name) ? new JettyContainer() : new TomcatContainer();
+    StreamRegistry streams = StreamDrainKit.streams(StreamDrainKit.lifecycle(health));
+    int port =
+        container.start(
+            "",
+            (classes, context) -> {
+              var servlet = context.addServlet("sse", new SseServlet(streams, ticker));
+              servlet.setAsyncSupported(true);
+              servlet.addMapping("/events");
+            });
+    try (Socket client = new Socket("127.0.0.1", port)) {
+      client.getOutputStream()
+          .write("GET /events HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      client.getOutputStream().flush();
+      assertThat(client.getInputStream().read()).as("first byte of the stream").isNotNegative();
+      assertThat(streams.inFlight()).isEqualTo(1);
+    }
+    // The next write fails, the servlet completes, the container reports it: the registration closes.
+    Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> streams.inFlight() == 0);
+    assertThat(streams.closed()).isEqualTo(1);
   }
 
   /** Writes {@code data: tick} every 100 ms until the stream is completed, by the drain or anyone. */
