@@ -126,6 +126,39 @@ class StreamsTest {
     closeWithOpenStream(FluxApp.class, WebApplicationType.REACTIVE, "Netty");
   }
 
+  @Test
+  void aFluxEndsAtStopAcceptingItsCancelClosesItAndALateSubscriptionIsEmpty() throws Exception {
+    StreamRegistry streams = StreamRegistry.of("streams", Duration.ofSeconds(1));
+    ProbekitFluxStreams helper = new ProbekitFluxStreams(streams);
+
+    reactor.core.Disposable cancelled = helper.untilDrain(Flux.interval(Duration.ofMillis(10))).subscribe();
+    await().atMost(Duration.ofSeconds(5)).until(() -> streams.inFlight() == 1);
+    cancelled.dispose(); // the client went away
+    assertThat(streams.inFlight()).isZero();
+    assertThat(streams.closed()).isEqualTo(1);
+
+    CompletableFuture<List<Object>> endless = helper.untilDrain(Flux.never()).collectList().toFuture();
+    await().atMost(Duration.ofSeconds(5)).until(() -> streams.inFlight() == 1);
+    streams.stopAccepting();
+    assertThat(endless.get(5, TimeUnit.SECONDS)).isEmpty();
+    assertThat(streams.awaitIdle(Duration.ofSeconds(1))).isTrue();
+
+    List<Long> late = helper.untilDrain(Flux.interval(Duration.ofMillis(10))).collectList().block(Duration.ofSeconds(5));
+    assertThat(late).isEmpty();
+    assertThat(streams.inFlight()).isZero();
+    assertThat(streams.closed()).isEqualTo(2);
+  }
+
+  @Test
+  void anEmitterTrackedAfterTheDrainStartedIsCompletedAtOnce() {
+    StreamRegistry streams = StreamRegistry.of("streams", Duration.ofSeconds(1));
+    streams.stopAccepting();
+    SseEmitter emitter = new ProbekitSseStreams(streams).track(new SseEmitter(0L));
+    assertThat(streams.inFlight()).isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> emitter.send("late"))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
   private void closeWithOpenStream(Class<?> app, WebApplicationType type, String server) throws Exception {
     ConfigurableApplicationContext context =
         new SpringApplicationBuilder(app)
