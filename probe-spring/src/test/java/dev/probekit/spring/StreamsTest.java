@@ -58,6 +58,7 @@ class StreamsTest {
       this.streams = streams;
     }
 
+    // tag::mvc[]
     @GetMapping("/events")
     SseEmitter events() {
       SseEmitter emitter = streams.track(new SseEmitter(0L));
@@ -78,6 +79,7 @@ class StreamsTest {
               TimeUnit.MILLISECONDS));
       return emitter;
     }
+    // end::mvc[]
 
     @Override
     public void close() {
@@ -105,10 +107,12 @@ class StreamsTest {
       this.streams = streams;
     }
 
+    // tag::webflux[]
     @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<String> events() {
       return streams.untilDrain(Flux.interval(Duration.ZERO, Duration.ofMillis(100)).map(i -> "tick " + i));
     }
+    // end::webflux[]
   }
 
   @Import(FluxEvents.class)
