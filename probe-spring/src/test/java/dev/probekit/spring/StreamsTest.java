@@ -163,6 +163,41 @@ class StreamsTest {
         .isInstanceOf(IllegalStateException.class);
   }
 
+  @Test
+  void eachHelperOnlyWithItsStackAndTheRegistryJoinsTheDrainWithItsBudget() {
+    org.springframework.boot.test.context.runner.ApplicationContextRunner runner =
+        new org.springframework.boot.test.context.runner.ApplicationContextRunner()
+            .withConfiguration(
+                org.springframework.boot.autoconfigure.AutoConfigurations.of(
+                    ProbekitAutoConfiguration.class, ProbekitStreamsAutoConfiguration.class))
+            .withPropertyValues("probekit.shutdown.stream-budget=0s");
+    runner
+        .withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader("org.springframework.web.servlet"))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed().hasSingleBean(ProbekitFluxStreams.class)
+                  .doesNotHaveBean(ProbekitSseStreams.class);
+              // Budget 0s: a stream that does not end is abandoned at once, never awaited.
+              StreamRegistry streams = context.getBean(StreamRegistry.class);
+              streams.open(() -> {});
+              Lifecycle lifecycle = context.getBean(Lifecycle.class);
+              lifecycle.shutdown();
+              ParticipantReport report =
+                  lifecycle.summary().orElseThrow().participants().stream()
+                      .filter(p -> p.name().equals("streams")).findFirst().orElseThrow();
+              assertThat(report.abandoned()).isEqualTo(1);
+            });
+    runner
+        .withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader("reactor.core"))
+        .run(
+            context -> assertThat(context).hasNotFailed().hasSingleBean(ProbekitSseStreams.class)
+                .doesNotHaveBean(ProbekitFluxStreams.class));
+    runner
+        .withPropertyValues("probekit.shutdown.enabled=false")
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(StreamRegistry.class)
+            .doesNotHaveBean(Lifecycle.class));
+  }
+
   private void closeWithOpenStream(Class<?> app, WebApplicationType type, String server) throws Exception {
     ConfigurableApplicationContext context =
         new SpringApplicationBuilder(app)
