@@ -4,6 +4,7 @@ import dev.probekit.core.CheckOptions;
 import dev.probekit.core.Health;
 import dev.probekit.core.Lifecycle;
 import dev.probekit.core.Probe;
+import dev.probekit.core.StreamRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -345,6 +346,12 @@ public class ProbekitProperties {
      */
     private java.util.List<String> drainExclude = new java.util.ArrayList<>();
 
+    /**
+     * How long the tracked streams (server-sent events, streaming fluxes) may take to end once the
+     * drain starts; a stream still open then counts as abandoned instead of holding the shutdown.
+     */
+    private Duration streamBudget = StreamRegistry.DEFAULT_BUDGET;
+
     /** {@return whether the drain runs when the context closes; default {@code true}} */
     public boolean isEnabled() {
       return enabled;
@@ -483,6 +490,25 @@ public class ProbekitProperties {
      */
     public void setDrainExclude(java.util.List<String> drainExclude) {
       this.drainExclude = new java.util.ArrayList<>(drainExclude);
+    }
+
+    /**
+     * {@return how long the tracked streams may take to end once the drain starts; default {@link
+     * StreamRegistry#DEFAULT_BUDGET}}
+     */
+    public Duration getStreamBudget() {
+      return streamBudget;
+    }
+
+    /**
+     * Sets how long the tracked streams may take to end once the drain starts; see {@link
+     * StreamRegistry#of(String, Duration)}.
+     *
+     * @param streamBudget the budget; zero or positive
+     * @throws IllegalArgumentException if negative
+     */
+    public void setStreamBudget(Duration streamBudget) {
+      this.streamBudget = nonNegative("stream-budget", streamBudget);
     }
   }
 
