@@ -1,7 +1,7 @@
 package dev.probekit.benchmarks;
 
-import dev.probekit.core.DrainParticipant;
-import dev.probekit.core.DrainingExecutorService;
+import dev.probekit.core.lifecycle.DrainParticipant;
+import dev.probekit.core.lifecycle.DrainingExecutorService;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CountDownLatch;

@@ -2,7 +2,7 @@ package dev.probekit.benchmarks;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeRequest;
 import java.time.Duration;
@@ -29,12 +29,12 @@ final class Fixtures {
   }
 
   /**
-   * A Health with {@code count} instant READINESS checks, waited on until every check has run
+   * A HealthRegistry with {@code count} instant READINESS checks, waited on until every check has run
    * once (so the snapshot is UP). Intervals are long: the benchmark measures serving, not
    * evaluation.
    */
-  static Health healthWithInstantChecks(int count) {
-    Health health = Health.builder().defaultInterval(Duration.ofMinutes(10)).build();
+  static HealthRegistry healthWithInstantChecks(int count) {
+    HealthRegistry health = HealthRegistry.builder().defaultInterval(Duration.ofMinutes(10)).build();
     CheckOptions options = CheckOptions.of(Probe.READINESS);
     for (int i = 0; i < count; i++) {
       health.register("check-" + i, CheckResult::up, options);
@@ -44,13 +44,13 @@ final class Fixtures {
   }
 
   /** Waits (bounded) until READINESS is UP; throws if it is not by the deadline. */
-  static void awaitUp(Health health, Duration timeout) {
+  static void awaitUp(HealthRegistry health, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!health.snapshot(Probe.READINESS).isUp()) {
       if (System.nanoTime() - deadline > 0) {
         throw new IllegalStateException("readiness not UP after " + timeout + ": " + health);
       }
-      // Set-up only, never measured: the checks run on Health's own threads.
+      // Set-up only, never measured: the checks run on HealthRegistry's own threads.
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
   }

@@ -2,7 +2,7 @@ package dev.probekit.benchmarks;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.grpc.ProbeHealthService;
 import io.grpc.BindableService;
@@ -57,7 +57,7 @@ public class GrpcCheckBenchmark {
   private static final HealthCheckRequest READINESS =
       HealthCheckRequest.newBuilder().setService("readiness").build();
 
-  private Health health;
+  private HealthRegistry health;
   private ProbeHealthService probekit;
   private Server probekitServer;
   private Server grpcServer;
@@ -68,7 +68,7 @@ public class GrpcCheckBenchmark {
 
   @Setup
   public void setUp() throws IOException {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     for (String name : new String[] {"db", "cache"}) {
       health.register(
           name, CheckResult::up, CheckOptions.builder(Probe.READINESS).interval(Duration.ofSeconds(1)).build());

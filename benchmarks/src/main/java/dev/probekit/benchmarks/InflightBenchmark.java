@@ -1,6 +1,6 @@
 package dev.probekit.benchmarks;
 
-import dev.probekit.core.InflightTracker;
+import dev.probekit.core.lifecycle.InflightTracker;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

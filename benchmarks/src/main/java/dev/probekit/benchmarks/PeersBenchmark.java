@@ -3,13 +3,12 @@ package dev.probekit.benchmarks;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeResponse;
 import io.smallrye.health.SmallRyeHealth;
 import io.smallrye.health.SmallRyeHealthReporter;
-import io.smallrye.health.api.HealthRegistry;
 import io.smallrye.health.api.HealthType;
 import io.smallrye.health.registry.HealthRegistries;
 import java.time.Duration;
@@ -61,7 +60,7 @@ import org.springframework.boot.health.registry.DefaultHealthContributorRegistry
  *       {@code HealthCheckServlet} calls), checks registered as {@code HealthCheck}s.
  *   <li>{@code smallrye}: {@link SmallRyeHealthReporter#getReadiness()} (what Quarkus' and the
  *       SmallRye servlet's {@code /health/ready} call), with the checks registered in SmallRye's
- *       CDI-free programmatic readiness {@link HealthRegistry} ({@code HealthRegistries}); the
+ *       CDI-free programmatic readiness {@link io.smallrye.health.api.HealthRegistry} ({@code HealthRegistries}); the
  *       reporter is constructed without a CDI container (it falls back to its defaults).
  * </ul>
  *
@@ -75,12 +74,12 @@ import org.springframework.boot.health.registry.DefaultHealthContributorRegistry
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class PeersBenchmark {
-  private Health health;
+  private HealthRegistry health;
   private ProbeEndpoints endpoints;
   private HealthEndpointWebExtension actuator;
   private HealthCheckRegistry dropwizard;
   private SmallRyeHealthReporter smallrye;
-  private HealthRegistry smallryeRegistry;
+  private io.smallrye.health.api.HealthRegistry smallryeRegistry;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -92,7 +91,7 @@ public class PeersBenchmark {
   }
 
   private void setUpProbekit() {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     health.register("fast", CheckResult::up, CheckOptions.of(Probe.READINESS));
     health.register(
         "slow",

@@ -1,6 +1,6 @@
 package dev.probekit.benchmarks;
 
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeResponse;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +43,7 @@ public class ProbeServeBenchmark {
   @Param({"1", "10", "100", "1000"})
   int checks;
 
-  private Health health;
+  private HealthRegistry health;
   private ProbeEndpoints endpoints;
   private boolean down;
 
@@ -80,7 +80,7 @@ public class ProbeServeBenchmark {
   /** A health whose readiness is held DOWN, as by the drain. */
   @State(Scope.Benchmark)
   public static class Draining {
-    Health health;
+    HealthRegistry health;
     ProbeEndpoints endpoints;
 
     @Setup(Level.Trial)

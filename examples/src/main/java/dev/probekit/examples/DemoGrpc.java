@@ -1,7 +1,7 @@
 package dev.probekit.examples;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
+import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.grpc.GrpcProbeServer;
 import java.util.Map;
 
@@ -23,7 +23,7 @@ final class DemoGrpc {
    * grpc=<port>}; exits with status 2 if the setting is not a port number.
    */
   static void startIfConfigured(
-      Health health, Lifecycle lifecycle, Map<String, String> sys, Map<String, String> env) {
+      HealthRegistry health, Lifecycle lifecycle, Map<String, String> sys, Map<String, String> env) {
     String value = sys.get(GRPC_PORT);
     if (value == null) {
       value = env.get(DemoConfig.envName(GRPC_PORT));

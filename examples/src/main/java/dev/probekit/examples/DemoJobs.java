@@ -1,9 +1,9 @@
 package dev.probekit.examples;
 
-import dev.probekit.core.DrainParticipant;
-import dev.probekit.core.DrainingExecutorService;
-import dev.probekit.core.Lifecycle;
-import dev.probekit.core.PollingConsumer;
+import dev.probekit.core.lifecycle.DrainParticipant;
+import dev.probekit.core.lifecycle.DrainingExecutorService;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.PollingConsumer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -4,15 +4,15 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.DependencyWaitException;
 import dev.probekit.core.DetailsPolicy;
-import dev.probekit.core.Health;
-import dev.probekit.core.InflightTracker;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ProbeServer;
-import dev.probekit.core.Waits;
+import dev.probekit.core.lifecycle.InflightTracker;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.server.ProbeServer;
+import dev.probekit.core.waits.DependencyWaitException;
+import dev.probekit.core.waits.Waits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -62,7 +62,7 @@ public final class DemoService {
   private static final long MAX_WORK_MILLIS = 60_000;
 
   private final DemoConfig config;
-  private final Health health;
+  private final HealthRegistry health;
   private final Lifecycle lifecycle;
   /** The embedded database server, or {@code null} when the database is external. */
   private final EmbeddedDatabase embedded;
@@ -78,7 +78,7 @@ public final class DemoService {
   private ProbeServer probeServer;
   private HttpServer appServer;
 
-  private DemoService(DemoConfig config, Lifecycle.Builder lifecycleBuilder, Health health) {
+  private DemoService(DemoConfig config, Lifecycle.Builder lifecycleBuilder, HealthRegistry health) {
     this.config = config;
     this.health = health;
     this.lifecycle = lifecycleBuilder.build();
@@ -111,7 +111,7 @@ public final class DemoService {
     Map<String, String> env = System.getenv();
     DemoConfig config;
     Lifecycle.Builder lifecycleBuilder;
-    Health health = Health.builder().build();
+    HealthRegistry health = HealthRegistry.builder().build();
     try {
       config = DemoConfig.from(sys, env);
       lifecycleBuilder = Lifecycle.builder(health).configure(sys, env);

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.probekit.core.CheckResult;
 import dev.probekit.core.CheckState;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.Status;
 import java.io.IOException;
@@ -31,7 +31,7 @@ class DatabaseCheckTimeoutTest {
   private final List<Socket> accepted = new CopyOnWriteArrayList<>();
   private ServerSocket blackhole;
   private DemoDatabase database;
-  private Health health;
+  private HealthRegistry health;
 
   @AfterEach
   void close() throws IOException {
@@ -88,7 +88,7 @@ class DatabaseCheckTimeoutTest {
     await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> !borrow.isDone());
     await().atMost(Duration.ofSeconds(5)).until(() -> !accepted.isEmpty());
 
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     long start = System.nanoTime();
     health.register("database", DemoDatabase.readinessCheck(database.dataSource()), DemoDatabase.readinessOptions());
     await()

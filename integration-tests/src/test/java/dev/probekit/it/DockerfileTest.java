@@ -2,7 +2,7 @@ package dev.probekit.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.probekit.core.ProbeServer;
+import dev.probekit.core.server.ProbeServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package dev.probekit.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.internal.Durations;
+import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.grpc.GrpcProbeServer;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -63,7 +63,7 @@ class GrpcManifestTest {
 
   @Test
   void theServiceNamesAreAnsweredByARealProbeServer() throws Exception {
-    try (Health health = Health.builder().build()) {
+    try (HealthRegistry health = HealthRegistry.builder().build()) {
       GrpcProbeServer server = GrpcProbeServer.builder(health).port(0).start();
       ManagedChannel channel =
           NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();

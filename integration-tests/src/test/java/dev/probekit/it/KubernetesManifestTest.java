@@ -2,12 +2,12 @@ package dev.probekit.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ProbeServer;
 import dev.probekit.core.internal.Durations;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.server.ProbeServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,7 +120,7 @@ class KubernetesManifestTest {
   @Test
   void probesUseTheContractPathsOnTheProbeServerPort() {
     ProbeEndpoints endpoints;
-    try (Health health = Health.builder().build()) {
+    try (HealthRegistry health = HealthRegistry.builder().build()) {
       endpoints = ProbeEndpoints.of(health);
     }
     Map<String, Object> container = container();

@@ -11,8 +11,8 @@ import java.util.Set;
  * How a check is registered: which probes it belongs to, how often it runs, how long a run may
  * take, how many results flip it, and whether it can fail its probes.
  *
- * <p>Interval, timeout and initial delay left unset inherit the {@link Health}'s defaults ({@link
- * Health.Builder#defaultInterval(Duration)}, {@link Health.Builder#defaultTimeout(Duration)}), so a
+ * <p>Interval, timeout and initial delay left unset inherit the {@link HealthRegistry}'s defaults ({@link
+ * HealthRegistry.Builder#defaultInterval(Duration)}, {@link HealthRegistry.Builder#defaultTimeout(Duration)}), so a
  * global setting can be overridden per check.
  *
  * <pre>{@code
@@ -195,7 +195,7 @@ public final class CheckOptions {
     }
 
     /**
-     * The interval between the starts of two runs; default {@link Health#DEFAULT_INTERVAL}.
+     * The interval between the starts of two runs; default {@link HealthRegistry#DEFAULT_INTERVAL}.
      *
      * @param interval the interval; positive
      * @return this builder
@@ -216,7 +216,7 @@ public final class CheckOptions {
     }
 
     /**
-     * How long one run may take before it counts as DOWN; default {@link Health#DEFAULT_TIMEOUT}.
+     * How long one run may take before it counts as DOWN; default {@link HealthRegistry#DEFAULT_TIMEOUT}.
      *
      * @param timeout the timeout; positive
      * @return this builder

@@ -11,25 +11,24 @@ import java.util.Map;
 final class DefaultResponses {
   private static final Map<Probe, ProbeResponse> UP = new EnumMap<>(Probe.class);
   private static final Map<Probe, ProbeResponse> DOWN = new EnumMap<>(Probe.class);
-  private static final ProbeResponse OVERALL_UP = ProbeResponse.text(200, "ok").withEtag(true).prerendered();
+  private static final ProbeResponse OVERALL_UP = ProbeResponse.text(200, "ok").withEtag(true);
   private static final ProbeResponse OVERALL_DOWN =
-      ProbeResponse.text(503, "health check failed").withEtag(true).prerendered();
+      ProbeResponse.text(503, "health check failed").withEtag(true);
 
   static {
     for (Probe probe : Probe.values()) {
       UP.put(probe, OVERALL_UP);
-      DOWN.put(probe, ProbeResponse.text(503, probe.displayName() + " check failed").withEtag(true)
-          .prerendered());
+      DOWN.put(probe, ProbeResponse.text(503, probe.displayName() + " check failed").withEtag(true));
     }
   }
 
-  private static final ProbeResponse NOT_MODIFIED_UP = ProbeResponse.notModified(ETags.UP).prerendered();
+  private static final ProbeResponse NOT_MODIFIED_UP = ProbeResponse.notModified(ETags.UP);
   private static final ProbeResponse NOT_MODIFIED_DOWN =
-      ProbeResponse.notModified(ETags.DOWN).prerendered();
+      ProbeResponse.notModified(ETags.DOWN);
   private static final ProbeResponse NOT_MODIFIED_WEAK_UP =
-      ProbeResponse.notModified(ETags.WEAK_UP).prerendered();
+      ProbeResponse.notModified(ETags.WEAK_UP);
   private static final ProbeResponse NOT_MODIFIED_WEAK_DOWN =
-      ProbeResponse.notModified(ETags.WEAK_DOWN).prerendered();
+      ProbeResponse.notModified(ETags.WEAK_DOWN);
 
   private DefaultResponses() {}
 

@@ -7,8 +7,8 @@ package dev.probekit.core;
  * <p>Listeners that export metrics can also override the default methods, which are told about
  * every registration, every completed run and every removal, in the order they happen.
  *
- * <p>Called on the evaluator's or the caller's thread while {@link Health} holds its lock, one call
- * per event: keep it quick, and do not block on other threads that use the same {@code Health}. An
+ * <p>Called on the evaluator's or the caller's thread while {@link HealthRegistry} holds its lock, one call
+ * per event: keep it quick, and do not block on other threads that use the same {@code HealthRegistry}. An
  * exception thrown by a listener is logged at WARN and does not affect the check or other
  * listeners.
  */

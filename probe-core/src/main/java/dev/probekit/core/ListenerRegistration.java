@@ -2,8 +2,8 @@ package dev.probekit.core;
 
 /**
  * A listener's registration; {@link #close()} removes the listener. Returned by {@link
- * Lifecycle#addListener(LifecycleListener)}, {@link Health#addListener(HealthListener)} and {@link
- * Health#addProbeListener(ProbeListener)}, so that an owner (a metrics binding, a framework bridge)
+ * dev.probekit.core.lifecycle.Lifecycle#addListener(LifecycleListener)}, {@link HealthRegistry#addListener(HealthListener)} and {@link
+ * HealthRegistry#addProbeListener(ProbeListener)}, so that an owner (a metrics binding, a framework bridge)
  * can remove exactly what it added, in a try-with-resources if it likes.
  */
 @FunctionalInterface

@@ -56,19 +56,19 @@ public final class ProbeEndpoints {
   private static final ProbeResponse BAD_QUERY =
       ProbeResponse.text(400, "malformed percent-encoding in query");
 
-  private final Health health;
+  private final HealthRegistry health;
   private final String prefix;
   private final DetailsPolicy detailsPolicy;
   private final String[] paths;
   /** Created on the first long-poll, so endpoints that never see one register no listener. */
   private volatile WatchHub hub;
-  /** Where readiness 503s are counted for the pre-stop evidence; null for a foreign Health. */
+  /** Where readiness 503s are counted for the pre-stop evidence; null for a foreign HealthRegistry. */
   private final LongAdder readinessDownAnswers;
 
   private ProbeEndpoints(Builder b) {
     this.health = b.health;
     this.readinessDownAnswers =
-        b.health instanceof DefaultHealth ? ((DefaultHealth) b.health).readinessDownAnswers : null;
+        b.health instanceof DefaultHealthRegistry ? ((DefaultHealthRegistry) b.health).readinessDownAnswers : null;
     this.prefix = b.prefix;
     this.detailsPolicy = b.detailsPolicy;
     this.paths = new String[SEGMENTS.length];
@@ -83,7 +83,7 @@ public final class ProbeEndpoints {
    * @param health the checks to serve
    * @return the endpoints
    */
-  public static ProbeEndpoints of(Health health) {
+  public static ProbeEndpoints of(HealthRegistry health) {
     return builder(health).build();
   }
 
@@ -93,12 +93,12 @@ public final class ProbeEndpoints {
    * @param health the checks to serve
    * @return a new builder
    */
-  public static Builder builder(Health health) {
+  public static Builder builder(HealthRegistry health) {
     return new Builder(health);
   }
 
-  /** {@return the {@link Health} served} */
-  public Health health() {
+  /** {@return the {@link HealthRegistry} served} */
+  public HealthRegistry health() {
     return health;
   }
 
@@ -280,22 +280,6 @@ public final class ProbeEndpoints {
     }
   }
 
-  /**
-   * Wakes every parked watcher ({@link #wakeWatchers()}) when {@code lifecycle} starts to drain
-   * (its {@link DrainPhase#ANNOUNCE} step), even if no status changes then, so adapters that
-   * release watchers while draining release them all. Adapters given a lifecycle call this once.
-   *
-   * @param lifecycle the service's lifecycle
-   */
-  public void wakeWatchersAtDrainStart(Lifecycle lifecycle) {
-    lifecycle.addListener(
-        (phase, took) -> {
-          if (phase == DrainPhase.ANNOUNCE) {
-            wakeWatchers();
-          }
-        });
-  }
-
   /** The hub watchers subscribe to, created (and registered with the health) on first use. */
   WatchHub hub() {
     WatchHub existing = hub;
@@ -394,11 +378,11 @@ public final class ProbeEndpoints {
 
   /** Builds {@link ProbeEndpoints}. */
   public static final class Builder {
-    private final Health health;
+    private final HealthRegistry health;
     private String prefix = "";
     private DetailsPolicy detailsPolicy = DetailsPolicy.never();
 
-    Builder(Health health) {
+    Builder(HealthRegistry health) {
       this.health = Objects.requireNonNull(health, "health");
     }
 

@@ -4,8 +4,8 @@ package dev.probekit.core;
  * Told when a probe's aggregated status changes (UP to DOWN or back), for example to bridge into a
  * framework's availability model or to export a gauge.
  *
- * <p>Called on the thread that caused the change, in order, while {@link Health} holds its lock:
- * keep it quick, and do not block on other threads that use the same {@code Health}. An exception
+ * <p>Called on the thread that caused the change, in order, while {@link HealthRegistry} holds its lock:
+ * keep it quick, and do not block on other threads that use the same {@code HealthRegistry}. An exception
  * thrown by a listener is logged at WARN and ignored.
  */
 @FunctionalInterface

@@ -6,8 +6,8 @@ import java.util.Optional;
  * A manual switch that holds one probe DOWN whatever its checks say, for operators and for the
  * lifecycle (readiness goes DOWN with "shutting down" when a drain starts).
  *
- * <p>Obtained from {@link Health#liveness()}, {@link Health#readiness()} or {@link
- * Health#startup()}. Thread-safe; each change publishes a new snapshot at once.
+ * <p>Obtained from {@link HealthRegistry#liveness()}, {@link HealthRegistry#readiness()} or {@link
+ * HealthRegistry#startup()}. Thread-safe; each change publishes a new snapshot at once.
  */
 public interface ProbeOverride {
 

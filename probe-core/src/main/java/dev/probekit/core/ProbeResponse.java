@@ -1,6 +1,5 @@
 package dev.probekit.core;
 
-import dev.probekit.core.internal.HttpAnswer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -42,9 +41,10 @@ public final class ProbeResponse {
   private final boolean headRequest;
   /** The ETag header's value, naming the status, or {@code null} if this is no probe verdict. */
   private final String etag;
-  /** The bytes the built-in server writes; rendered on first use, or at once by prerendered(). */
-  private volatile HttpAnswer wire;
-  /** The HEAD variant of a prerendered() response, so that it is prerendered too. */
+  /**
+   * The HEAD twin, made on first use and kept, so that a shared response answers HEAD without
+   * allocating. A benign race: its fields are final, so any thread may make and publish it.
+   */
   private ProbeResponse headVariant;
 
   private ProbeResponse(
@@ -90,35 +90,14 @@ public final class ProbeResponse {
     return methodNotAllowed("GET, HEAD");
   }
 
-  /** A 405 plain-text response carrying {@code Allow: <allow>}. */
-  static ProbeResponse methodNotAllowed(String allow) {
-    return create(405, TEXT_PLAIN, "method not allowed\n".getBytes(StandardCharsets.UTF_8), allow);
-  }
-
   /**
-   * This response, with its wire bytes (status line, headers and body, GET and HEAD) rendered now
-   * into direct memory, for responses that are shared and written many times: the built-in server
-   * then answers with a volatile read and one gathering write, no rendering, no copy. Only for
-   * objects published safely (static finals, or through a volatile), as every cached one is.
+   * A 405 plain-text response with the standard probe headers and {@code Allow: <allow>}.
+   *
+   * @param allow the methods the resource accepts, such as {@code GET, POST}
+   * @return the response
    */
-  ProbeResponse prerendered() {
-    ProbeResponse get = new ProbeResponse(status, contentType, headers, body, false, etag);
-    ProbeResponse head = new ProbeResponse(status, contentType, headers, body, true, etag);
-    get.wire = HttpAnswer.of(status, headers, body.length, get.bodyBuffer(), true);
-    head.wire = HttpAnswer.of(status, headers, body.length, head.bodyBuffer(), true);
-    get.headVariant = head;
-    return headRequest ? head : get;
-  }
-
-  /** The bytes the built-in server writes for this response, rendered once. */
-  HttpAnswer wire() {
-    HttpAnswer rendered = wire;
-    if (rendered == null) {
-      // A benign race: two threads may render the same immutable bytes.
-      rendered = HttpAnswer.of(status, headers, body.length, bodyBuffer(), false);
-      wire = rendered;
-    }
-    return rendered;
+  public static ProbeResponse methodNotAllowed(String allow) {
+    return create(405, TEXT_PLAIN, "method not allowed\n".getBytes(StandardCharsets.UTF_8), allow);
   }
 
   private static ProbeResponse create(int status, String contentType, byte[] body, String allow) {
@@ -182,7 +161,12 @@ public final class ProbeResponse {
     if (headRequest) {
       return this;
     }
-    return headVariant != null ? headVariant : new ProbeResponse(status, contentType, headers, body, true, etag);
+    ProbeResponse head = headVariant;
+    if (head == null) {
+      head = new ProbeResponse(status, contentType, headers, body, true, etag);
+      headVariant = head;
+    }
+    return head;
   }
 
   /** {@return the HTTP status code} */

@@ -13,7 +13,7 @@ import java.util.Optional;
  * An immutable, aggregated view of one probe at one instant, with its default HTTP responses
  * already rendered.
  *
- * <p>{@link Health} publishes a new snapshot whenever a check in the probe completes a run or an
+ * <p>{@link HealthRegistry} publishes a new snapshot whenever a check in the probe completes a run or an
  * override changes, so serving a probe is a volatile read of the current snapshot and a copy of
  * its ready bytes. The overall {@code /healthz} view is a snapshot whose {@link #probe()} is empty.
  */

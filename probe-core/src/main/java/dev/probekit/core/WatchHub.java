@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where parked long-poll watchers of one {@link ProbeEndpoints} wait to be woken: one probe
- * listener and one health listener on the {@link Health}, however many watchers there are. A wake
+ * listener and one health listener on the {@link HealthRegistry}, however many watchers there are. A wake
  * only tells each watcher's adapter to look again ({@link ProbeWatch#poll(boolean)}); nothing is
  * rendered here, because listeners run under the health's lock.
  */
@@ -18,7 +18,7 @@ final class WatchHub {
 
   private WatchHub() {}
 
-  static WatchHub listenTo(Health health) {
+  static WatchHub listenTo(HealthRegistry health) {
     WatchHub hub = new WatchHub();
     health.addProbeListener((previous, current) -> hub.wake());
     // A single check's answer can change while its probe's does not (another check still fails).

@@ -35,7 +35,7 @@ class AggregationTest {
     "STARTUP,   UNKNOWN, false, UP",
   })
   void probeStatusFollowsItsChecks(Probe probe, Status check, boolean required, Status expected) {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("ok", () -> CheckResult.up(), CheckOptions.of(probe));
     health.register("subject", checkIn(check), CheckOptions.builder(probe).required(required).timeout(Duration.ofSeconds(30)).build());
     awaitStatus(health, "ok", Status.UP);
@@ -52,7 +52,7 @@ class AggregationTest {
 
   @Test
   void probeWithoutChecksIsUp() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
 
     for (Probe probe : Probe.values()) {
       assertThat(health.snapshot(probe).status()).isEqualTo(Status.UP);
@@ -63,7 +63,7 @@ class AggregationTest {
 
   @Test
   void checkInSeveralProbesCountsInEachOfThem() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("shared", () -> CheckResult.down("no"), CheckOptions.of(Probe.READINESS, Probe.STARTUP));
     awaitStatus(health, "shared", Status.DOWN);
 
@@ -77,7 +77,7 @@ class AggregationTest {
 
   @Test
   void optionalCheckIsReportedButNeverFailsItsProbe() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("cache", () -> CheckResult.down("cold"), CheckOptions.builder(Probe.READINESS).required(false).build());
     awaitStatus(health, "cache", Status.DOWN);
 

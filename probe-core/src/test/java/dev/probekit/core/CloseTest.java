@@ -23,11 +23,11 @@ class CloseTest {
 
   @Test
   void closeStopsEveryRun() {
-    Health closing = fixture.health();
+    HealthRegistry closing = fixture.health();
     SwitchableCheck check = new SwitchableCheck(CheckResult.up());
     closing.register("db", check, CheckOptions.of(Probe.READINESS));
     waiting().until(() -> check.runs() >= 3);
-    // Time is measured by a second Health that stays open.
+    // Time is measured by a second HealthRegistry that stays open.
     SwitchableCheck clock = new SwitchableCheck(CheckResult.up());
     fixture.health().register("clock", clock, CheckOptions.of(Probe.LIVENESS));
 
@@ -41,7 +41,7 @@ class CloseTest {
 
   @Test
   void closeInterruptsARunningCheck() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     CountDownLatch never = fixture.latch();
     CountDownLatch started = new CountDownLatch(1);
     AtomicInteger interrupted = new AtomicInteger();
@@ -68,7 +68,7 @@ class CloseTest {
   @Test
   void closeEndsTheThreadsItOwns() {
     Set<Thread> before = new HashSet<>(liveThreads("probekit-"));
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.up(), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.UP);
     Set<Thread> ours = new HashSet<>(liveThreads("probekit-"));
@@ -88,7 +88,7 @@ class CloseTest {
     ExecutorService executor = Executors.newCachedThreadPool();
     fixture.onCleanup(scheduler::shutdownNow);
     fixture.onCleanup(executor::shutdownNow);
-    Health health = fixture.health(b -> b.scheduler(scheduler).checkExecutor(executor));
+    HealthRegistry health = fixture.health(b -> b.scheduler(scheduler).checkExecutor(executor));
     health.register("db", () -> CheckResult.up(), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.UP);
 
@@ -100,7 +100,7 @@ class CloseTest {
 
   @Test
   void closeIsIdempotentAndSnapshotsStayReadable() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.down("gone"), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.DOWN);
 

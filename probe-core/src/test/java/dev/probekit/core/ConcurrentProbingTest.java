@@ -2,6 +2,7 @@ package dev.probekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.probekit.core.server.ProbeServer;
 import dev.probekit.core.testkit.JsonTree;
 import java.net.InetAddress;
 import java.net.URI;
@@ -38,7 +39,7 @@ class ConcurrentProbingTest {
   @Test
   @Timeout(value = 30, unit = TimeUnit.SECONDS)
   void everyResponseIsSelfConsistentWhileChecksFlipAndComeAndGo() throws Exception {
-    Health health = fixture.health(b -> b.defaultInterval(Duration.ofMillis(3)));
+    HealthRegistry health = fixture.health(b -> b.defaultInterval(Duration.ofMillis(3)));
     for (int i = 0; i < 4; i++) {
       AtomicInteger runs = new AtomicInteger();
       int phase = i;

@@ -42,7 +42,7 @@ class ControlCharacterTest {
   }
 
   private ProbeEndpoints endpointsWithADownCheck() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.down(hostileText()), CheckOptions.of(Probe.READINESS));
     health.register(
         "cache",

@@ -1,5 +1,10 @@
 package dev.probekit.core;
 
+import dev.probekit.core.checks.Checks;
+import dev.probekit.core.checks.Watchdog;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.ShutdownSummary;
+import dev.probekit.core.server.ProbeServer;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
@@ -27,7 +32,7 @@ public final class CoreWithoutMicrometerMain {
       System.out.println("STEP micrometer-absent");
     }
 
-    try (Health health = Health.builder().defaultInterval(Duration.ofMillis(50)).build();
+    try (HealthRegistry health = HealthRegistry.builder().defaultInterval(Duration.ofMillis(50)).build();
         ServerSocket dependency = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       CountDownLatch ready = new CountDownLatch(1);
       health.addProbeListener(

@@ -51,9 +51,9 @@ class CoreWithoutMicrometerTest {
     // Nothing on the way touched the binder, so nothing ever asked for Micrometer.
     String loaded = Files.readString(classLog);
     assertThat(loaded)
-        .contains("dev.probekit.core.DefaultHealth")
-        .contains("dev.probekit.core.HttpCheck")
-        .doesNotContain("dev.probekit.core.ProbeMetrics")
+        .contains("dev.probekit.core.DefaultHealthRegistry")
+        .contains("dev.probekit.core.checks.HttpCheck")
+        .doesNotContain("dev.probekit.core.micrometer.ProbeMetrics")
         .doesNotContain("io.micrometer");
   }
 

@@ -15,12 +15,12 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /** Runs a main class in a child JVM, bounded in time, and collects its exit code and output. */
-final class ForkedJvm {
+public final class ForkedJvm {
 
   /** What the child did. */
-  static final class Result {
-    final int exitCode;
-    final String output;
+  public static final class Result {
+    public final int exitCode;
+    public final String output;
 
     Result(int exitCode, String output) {
       this.exitCode = exitCode;
@@ -36,14 +36,14 @@ final class ForkedJvm {
   private ForkedJvm() {}
 
   /** The test JVM's own classpath entries (surefire sets java.class.path to the real one). */
-  static List<String> testClasspath() {
+  public static List<String> testClasspath() {
     return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .filter(entry -> !entry.isEmpty())
         .collect(Collectors.toList());
   }
 
   /** The test classpath entries whose file or directory name passes {@code keep}. */
-  static List<String> testClasspath(Predicate<Path> keep) {
+  public static List<String> testClasspath(Predicate<Path> keep) {
     return testClasspath().stream()
         .filter(entry -> keep.test(Paths.get(entry)))
         .collect(Collectors.toList());
@@ -53,7 +53,7 @@ final class ForkedJvm {
    * Runs {@code main} with {@code classpath} and {@code jvmArgs}; kills it after {@code
    * timeoutSeconds}.
    */
-  static Result run(
+  public static Result run(
       List<String> classpath, List<String> jvmArgs, Class<?> main, long timeoutSeconds)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();

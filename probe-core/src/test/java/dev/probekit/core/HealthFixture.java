@@ -14,27 +14,27 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Creates {@link Health} instances with short intervals and no jitter, and after each test
- * releases every latch a check may be blocked on, runs cleanups and closes every {@code Health}.
+ * Creates {@link HealthRegistry} instances with short intervals and no jitter, and after each test
+ * releases every latch a check may be blocked on, runs cleanups and closes every {@code HealthRegistry}.
  */
 final class HealthFixture implements AfterEachCallback {
   static final Duration INTERVAL = Duration.ofMillis(20);
 
-  private final List<Health> healths = new CopyOnWriteArrayList<>();
+  private final List<HealthRegistry> healths = new CopyOnWriteArrayList<>();
   private final List<CountDownLatch> latches = new CopyOnWriteArrayList<>();
   private final List<Runnable> cleanups = new CopyOnWriteArrayList<>();
 
-  /** A Health with a 20 ms interval, a 5 s timeout and no jitter. */
-  Health health() {
+  /** A HealthRegistry with a 20 ms interval, a 5 s timeout and no jitter. */
+  HealthRegistry health() {
     return health(b -> {});
   }
 
   /** The same defaults, then {@code config}. */
-  Health health(Consumer<Health.Builder> config) {
-    Health.Builder builder =
-        Health.builder().jitter(0).defaultInterval(INTERVAL).defaultTimeout(Duration.ofSeconds(5));
+  HealthRegistry health(Consumer<HealthRegistry.Builder> config) {
+    HealthRegistry.Builder builder =
+        HealthRegistry.builder().jitter(0).defaultInterval(INTERVAL).defaultTimeout(Duration.ofSeconds(5));
     config.accept(builder);
-    Health health = builder.build();
+    HealthRegistry health = builder.build();
     healths.add(health);
     return health;
   }
@@ -66,7 +66,7 @@ final class HealthFixture implements AfterEachCallback {
         failures.add(e);
       }
     }
-    healths.forEach(Health::close);
+    healths.forEach(HealthRegistry::close);
     if (!failures.isEmpty()) {
       throw failures.get(0);
     }
@@ -80,14 +80,14 @@ final class HealthFixture implements AfterEachCallback {
         .pollInterval(Duration.ofMillis(2));
   }
 
-  static void awaitStatus(Health health, String name, Status status) {
+  static void awaitStatus(HealthRegistry health, String name, Status status) {
     waiting()
         .alias(name + " " + status)
         .until(() -> health.check(name).map(CheckState::status).orElse(null) == status);
   }
 
   /** Waits until the check's last result has {@code message}, and returns its state then. */
-  static CheckState awaitMessage(Health health, String name, String message) {
+  static CheckState awaitMessage(HealthRegistry health, String name, String message) {
     waiting()
         .alias(name + " result '" + message + "'")
         .until(
@@ -101,7 +101,7 @@ final class HealthFixture implements AfterEachCallback {
     return health.check(name).orElseThrow();
   }
 
-  static String message(Health health, String name) {
+  static String message(HealthRegistry health, String name) {
     return health.check(name).flatMap(CheckState::lastResult).flatMap(CheckResult::message).orElse(null);
   }
 

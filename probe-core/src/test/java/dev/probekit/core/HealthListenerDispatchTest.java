@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** Listeners run after the registry's lock is released, in order, and can be removed. */
 class HealthListenerDispatchTest {
-  private final Health health = Health.builder().build();
+  private final HealthRegistry health = HealthRegistry.builder().build();
 
   @AfterEach
   void close() {

@@ -49,7 +49,7 @@ class HostileExceptionCheckTest {
   void checkWhoseExceptionCannotBeDescribedTurnsDownAfterTheThresholdWithoutThreadChurn() {
     // Other tests' pools may still hold idle threads of the same name: only new ones count.
     Set<Thread> before = liveThreads("probekit-check");
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     AtomicInteger runs = new AtomicInteger();
     Set<Thread> runners = ConcurrentHashMap.newKeySet();
     health.register(
@@ -83,7 +83,7 @@ class HostileExceptionCheckTest {
 
   @Test
   void wrappedHostileExceptionIsDescribedByTheWrapperWhenItsCauseCannotBeRead() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register(
         "db",
         () -> {

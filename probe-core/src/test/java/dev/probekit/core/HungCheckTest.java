@@ -40,7 +40,7 @@ class HungCheckTest {
     AtomicInteger maxInside = new AtomicInteger();
     AtomicInteger clockRuns = new AtomicInteger();
     AtomicInteger maxThreads = new AtomicInteger();
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register(
         "hung",
         () -> {
@@ -54,7 +54,7 @@ class HungCheckTest {
         },
         CheckOptions.builder(Probe.READINESS).timeoutMillis(50).build());
     // A second check on the same schedule: it measures time in intervals and samples the number
-    // of check threads this Health has started, from inside the pool.
+    // of check threads this HealthRegistry has started, from inside the pool.
     health.register(
         "clock",
         () -> {
@@ -86,7 +86,7 @@ class HungCheckTest {
 
   @Test
   void checkThatWasUpAndThenHangsReachesItsFailureThreshold() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     CountDownLatch release = fixture.latch();
     AtomicInteger runs = new AtomicInteger();
     health.register(
@@ -110,7 +110,7 @@ class HungCheckTest {
 
   @Test
   void hungCheckThatFinallyReturnsIsRunAgainAndRecovers() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     CountDownLatch release = fixture.latch();
     AtomicInteger runs = new AtomicInteger();
     health.register(

@@ -17,7 +17,7 @@ class ListenerTest {
 
   @Test
   void healthListenerHearsEachTransitionOnceWithPreviousAndCurrentState() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     List<String> heard = new CopyOnWriteArrayList<>();
     health.addListener(
         (name, previous, current) ->
@@ -47,7 +47,7 @@ class ListenerTest {
 
   @Test
   void probeListenerHearsProbeStatusChanges() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     List<String> heard = new CopyOnWriteArrayList<>();
     health.addProbeListener(
         (previous, current) -> heard.add(current.name() + " " + previous.status() + "->" + current.status()));
@@ -70,7 +70,7 @@ class ListenerTest {
 
   @Test
   void throwingListenersBreakNeitherEvaluationNorOtherListeners() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     AtomicInteger thrown = new AtomicInteger();
     health.addListener(
         (name, previous, current) -> {
@@ -108,7 +108,7 @@ class ListenerTest {
 
   @Test
   void removedListenersHearNothingMore() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     List<String> heard = new CopyOnWriteArrayList<>();
     HealthListener listener = (name, previous, current) -> heard.add(name + " " + current.status());
     ProbeListener probeListener = (previous, current) -> heard.add(current.name() + " " + current.status());

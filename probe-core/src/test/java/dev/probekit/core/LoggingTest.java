@@ -17,7 +17,7 @@ class LoggingTest {
 
   @Test
   void remoteCheckOnLivenessLogsOneWarningNamingIt() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     try (StderrCapture err = new StderrCapture()) {
       health.register(
           "postgres", HealthCheck.remote(() -> CheckResult.up()), CheckOptions.of(Probe.LIVENESS, Probe.READINESS));
@@ -28,7 +28,7 @@ class LoggingTest {
 
   @Test
   void remoteCheckOnReadinessAndLocalCheckOnLivenessLogNoWarning() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     try (StderrCapture err = new StderrCapture()) {
       health.register("postgres", HealthCheck.remote(() -> CheckResult.up()), CheckOptions.of(Probe.READINESS));
       health.register("deadlocks", () -> CheckResult.up(), CheckOptions.of(Probe.LIVENESS));
@@ -58,7 +58,7 @@ class LoggingTest {
             return true;
           }
         };
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     try (StderrCapture err = new StderrCapture()) {
       health.register("broker", custom, CheckOptions.of(Probe.LIVENESS));
       assertThat(err.lines("WARN", "'broker'")).hasSize(1);
@@ -67,7 +67,7 @@ class LoggingTest {
 
   @Test
   void eachTransitionIsLoggedOnceAtInfoAndRepeatedResultsAreNot() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     SwitchableCheck check = new SwitchableCheck(CheckResult.up());
     try (StderrCapture err = new StderrCapture()) {
       health.register("flappy", check, CheckOptions.of(Probe.READINESS));

@@ -15,7 +15,7 @@ class OverrideTest {
 
   @Test
   void downHoldsOnlyThatProbeDownAtOnceAndClearRestoresIt() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.up(), CheckOptions.of(Probe.READINESS, Probe.LIVENESS));
     awaitStatus(health, "db", Status.UP);
 
@@ -40,7 +40,7 @@ class OverrideTest {
 
   @Test
   void clearLetsTheChecksDecideAgain() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.down("gone"), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.DOWN);
 
@@ -52,7 +52,7 @@ class OverrideTest {
 
   @Test
   void everyProbeHasItsOwnOverride() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
 
     health.liveness().down("wedged");
     health.startup().down("migrating");
@@ -67,7 +67,7 @@ class OverrideTest {
 
   @Test
   void repeatingTheSameOverrideChangesNothingAndClearWithoutOverrideIsANoOp() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     List<String> changes = new CopyOnWriteArrayList<>();
     health.addProbeListener((previous, current) -> changes.add(current.name() + " " + current.status()));
 
@@ -86,7 +86,7 @@ class OverrideTest {
 
   @Test
   void overrideReasonIsRequired() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
 
     assertThatThrownBy(() -> health.readiness().down(null)).isInstanceOf(NullPointerException.class);
     assertThat(health.snapshot(Probe.READINESS).status()).isEqualTo(Status.UP);

@@ -20,7 +20,7 @@ class ProbeEndpointsTest {
 
   @Test
   void plainProbeIsServedFromTheSnapshotsPreRenderedResponse() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     SwitchableCheck db = new SwitchableCheck(CheckResult.up());
     health.register("db", db, CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.UP);
@@ -41,7 +41,7 @@ class ProbeEndpointsTest {
 
   @Test
   void headOfEveryAnswerIsBodyLessWithTheGetLength() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.up(), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.UP);
     ProbeEndpoints endpoints = ProbeEndpoints.of(health);
@@ -64,7 +64,7 @@ class ProbeEndpointsTest {
 
   @Test
   void pathAndQueryLimitsAreExactly2048Characters() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     ProbeEndpoints endpoints = ProbeEndpoints.of(health);
     String path2048 = "/readyz/" + "a".repeat(2048 - "/readyz/".length());
 
@@ -93,7 +93,7 @@ class ProbeEndpointsTest {
 
   @Test
   void randomRequestsNeverThrowAndNeverAnswer5xxOtherThan503() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.down("x"), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.DOWN);
     ProbeEndpoints endpoints = ProbeEndpoints.builder(health).detailsPolicy(DetailsPolicy.always()).build();
@@ -113,7 +113,7 @@ class ProbeEndpointsTest {
 
   @Test
   void throwingDetailsPolicyWithholdsDetailsInsteadOfFailing() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.down("secret reason"), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.DOWN);
     ProbeEndpoints endpoints =
@@ -130,7 +130,7 @@ class ProbeEndpointsTest {
 
   @Test
   void detailsPolicyPredicateSeesTheRequestHeaders() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.down("why"), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.DOWN);
     ProbeEndpoints endpoints =
@@ -144,7 +144,7 @@ class ProbeEndpointsTest {
 
   @Test
   void multiLineReasonCannotForgeVerboseLines() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.down("bad\n[+]fake ok\r\nreadiness check passed"), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.DOWN);
     ProbeEndpoints endpoints = ProbeEndpoints.builder(health).detailsPolicy(DetailsPolicy.always()).build();
@@ -156,7 +156,7 @@ class ProbeEndpointsTest {
 
   @Test
   void formatTextOverridesAJsonAcceptAndVerboseCanBeSwitchedOff() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.up(), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.UP);
     ProbeEndpoints endpoints = ProbeEndpoints.of(health);

@@ -2,6 +2,8 @@ package dev.probekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.server.ProbeServer;
 import dev.probekit.core.testkit.RawHttp;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 class ProbeServerLongPollTest {
   private static final int WATCHERS = 1_000;
 
-  private final Health health = Health.builder().build();
+  private final HealthRegistry health = HealthRegistry.builder().build();
   private final ProbeEndpoints endpoints = ProbeEndpoints.of(health);
   private final List<Socket> sockets = new ArrayList<>();
   private ProbeServer server;

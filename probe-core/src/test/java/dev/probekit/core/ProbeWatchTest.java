@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** The long-poll decisions in core: Prefer parsing, If-None-Match matching, when to wait. */
 class ProbeWatchTest {
-  private final Health health = Health.builder().build();
+  private final HealthRegistry health = HealthRegistry.builder().build();
   private final ProbeEndpoints endpoints = ProbeEndpoints.of(health);
 
   @AfterEach

@@ -18,7 +18,7 @@ class RegistrationTest {
 
   @Test
   void checkRegisteredAtRuntimeIsUnknownThenEvaluated() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("first", () -> CheckResult.up(), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "first", Status.UP);
 
@@ -34,7 +34,7 @@ class RegistrationTest {
 
   @Test
   void unregisteringADownCheckLiftsItsProbeAtOnce() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.down("gone"), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.DOWN);
 
@@ -52,7 +52,7 @@ class RegistrationTest {
 
   @Test
   void unregisteredCheckIsNeverRunAgain() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     SwitchableCheck removed = new SwitchableCheck(CheckResult.up());
     SwitchableCheck clock = new SwitchableCheck(CheckResult.up());
     health.register("removed", removed, CheckOptions.of(Probe.READINESS));
@@ -72,7 +72,7 @@ class RegistrationTest {
 
   @Test
   void nameCanBeRegisteredAgainAfterUnregister() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.down("old"), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.DOWN);
     health.unregister("db");
@@ -86,7 +86,7 @@ class RegistrationTest {
 
   @Test
   void duplicateNameIsRejectedAndTheFirstCheckStays() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("db", () -> CheckResult.up("first"), CheckOptions.of(Probe.READINESS));
 
     assertThatThrownBy(() -> health.register("db", () -> CheckResult.down("second"), CheckOptions.of(Probe.LIVENESS)))
@@ -106,7 +106,7 @@ class RegistrationTest {
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
       })
   void invalidNameIsRejected(String name) {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
 
     assertThatThrownBy(() -> health.register(name, () -> CheckResult.up(), CheckOptions.of(Probe.READINESS)))
         .isInstanceOf(IllegalArgumentException.class)
@@ -121,7 +121,7 @@ class RegistrationTest {
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
       })
   void validNameIsAcceptedAndServedAtItsPath(String name) {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
 
     health.register(name, () -> CheckResult.up(), CheckOptions.of(Probe.READINESS));
 
@@ -131,7 +131,7 @@ class RegistrationTest {
 
   @Test
   void nullArgumentsAreRejected() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     HealthCheck check = () -> CheckResult.up();
     CheckOptions options = CheckOptions.of(Probe.READINESS);
 
@@ -142,7 +142,7 @@ class RegistrationTest {
 
   @Test
   void registeringOnAClosedHealthIsRejected() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.close();
 
     assertThatThrownBy(() -> health.register("db", () -> CheckResult.up(), CheckOptions.of(Probe.READINESS)))
@@ -152,7 +152,7 @@ class RegistrationTest {
 
   @Test
   void manyChecksRegisteredAndUnregisteredLeaveNoTrace() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     AtomicInteger runs = new AtomicInteger();
     for (int i = 0; i < 50; i++) {
       health.register("c" + i, () -> {

@@ -2,6 +2,7 @@ package dev.probekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.probekit.core.waits.Waits;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -36,10 +37,10 @@ class SecretLeakAtDebugTest {
     assertThat(result.exitCode).as("%s", result).isZero();
     assertThat(result.output)
         .contains("exception: gave up waiting for 6 dependencies")
-        .contains("DEBUG dev.probekit.core.Waits - db-2 (jdbc:oracle:thin:****@db.internal:1521/app): attempt 1 failed: "
+        .contains("DEBUG dev.probekit.core.waits.Waits - db-2 (jdbc:oracle:thin:****@db.internal:1521/app): attempt 1 failed: "
             + "jdbc:oracle connection failed: java.sql.SQLException: No suitable driver found for jdbc:oracle:****")
-        .contains("DEBUG dev.probekit.core.Health - check 'jdbc-4' still DOWN: CheckResult{DOWN, message=jdbc:h2 connection failed")
-        .contains("INFO dev.probekit.core.Waits - still waiting for db-1 (jdbc:mysql://****@db.internal:3306/app)")
+        .contains("DEBUG dev.probekit.core.HealthRegistry - check 'jdbc-4' still DOWN: CheckResult{DOWN, message=jdbc:h2 connection failed")
+        .contains("INFO dev.probekit.core.waits.Waits - still waiting for db-1 (jdbc:mysql://****@db.internal:3306/app)")
         .contains("[-]http failed: GET http://127.0.0.1:")
         .contains("\"message\":\"jdbc:sqlserver connection failed: java.sql.SQLException: No suitable driver");
     assertThat(result.output).as("%s", result).doesNotContain(SECRET).doesNotContain("hunter2");

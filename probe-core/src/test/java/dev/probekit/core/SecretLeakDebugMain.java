@@ -1,5 +1,8 @@
 package dev.probekit.core;
 
+import dev.probekit.core.checks.Checks;
+import dev.probekit.core.waits.DependencyWaitException;
+import dev.probekit.core.waits.Waits;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,7 +32,7 @@ final class SecretLeakDebugMain {
       };
       String http =
           "http://app:" + secret + "@127.0.0.1:" + refusing.getLocalPort() + "/x?access_token=" + secret;
-      Health health = Health.builder().defaultInterval(Duration.ofMillis(50)).build();
+      HealthRegistry health = HealthRegistry.builder().defaultInterval(Duration.ofMillis(50)).build();
       // A cold child JVM can take seconds to build its first HttpClient: the bodies wait for it.
       CountDownLatch httpDown = new CountDownLatch(1);
       health.addListener(

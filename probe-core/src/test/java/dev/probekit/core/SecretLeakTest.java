@@ -9,6 +9,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.probekit.core.checks.Checks;
+import dev.probekit.core.waits.DependencyWait;
+import dev.probekit.core.waits.DependencyWaitException;
+import dev.probekit.core.waits.Waits;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -41,7 +45,7 @@ class SecretLeakTest {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
-  private Health health;
+  private HealthRegistry health;
   private ProbeEndpoints endpoints;
   private String h2;
   private String wireMock;
@@ -49,7 +53,7 @@ class SecretLeakTest {
 
   @BeforeEach
   void start() throws Exception {
-    health = Health.builder().defaultInterval(Duration.ofMillis(50)).jitter(0).build();
+    health = HealthRegistry.builder().defaultInterval(Duration.ofMillis(50)).jitter(0).build();
     closeables.add(health);
     endpoints = ProbeEndpoints.builder(health).detailsPolicy(DetailsPolicy.always()).build();
 

@@ -4,6 +4,7 @@ import static dev.probekit.core.HealthFixture.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.probekit.core.internal.Ticker;
 import dev.probekit.core.testkit.JsonTree;
 import dev.probekit.core.testkit.SwitchableCheck;
 import java.time.Clock;
@@ -22,7 +23,7 @@ class SnapshotTest {
 
   @Test
   void oldSnapshotKeepsItsStateAfterChangesAndIsUnmodifiable() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     SwitchableCheck db = new SwitchableCheck(CheckResult.up());
     health.register("db", db, CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.UP);
@@ -48,7 +49,7 @@ class SnapshotTest {
     AtomicLong nanos = new AtomicLong();
     // Every reading advances 7 ms, so each run (two readings) takes exactly 7 ms.
     Ticker ticker = () -> nanos.addAndGet(7_000_000);
-    Health health = fixture.health(b -> b.clock(Clock.fixed(now, ZoneOffset.UTC)).ticker(ticker));
+    HealthRegistry health = fixture.health(b -> b.clock(Clock.fixed(now, ZoneOffset.UTC)).ticker(ticker));
     health.register("db", () -> CheckResult.up(), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "db", Status.UP);
 

@@ -14,11 +14,11 @@ import java.util.stream.Collectors;
  * log call (its default target is not cached), so swapping the stream captures log lines from
  * every thread without a logging-framework-specific appender.
  */
-final class StderrCapture implements AutoCloseable {
+public final class StderrCapture implements AutoCloseable {
   private final PrintStream original = System.err;
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-  StderrCapture() {
+  public StderrCapture() {
     OutputStream tee =
         new OutputStream() {
           @Override
@@ -41,7 +41,7 @@ final class StderrCapture implements AutoCloseable {
   }
 
   /** The captured lines that contain every one of {@code parts}. */
-  List<String> lines(String... parts) {
+  public List<String> lines(String... parts) {
     String text;
     synchronized (captured) {
       text = captured.toString(StandardCharsets.UTF_8);

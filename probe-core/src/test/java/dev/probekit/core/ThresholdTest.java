@@ -38,7 +38,7 @@ class ThresholdTest {
   })
   void statusFlipsOnlyAfterThresholdConsecutiveResults(
       int failureThreshold, int successThreshold, String results, String expected) throws Exception {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     ScriptedCheck check = new ScriptedCheck();
     health.register(
         "scripted",
@@ -64,7 +64,7 @@ class ThresholdTest {
 
   @Test
   void lastResultIsTheRawResultEvenWhileTheThresholdHoldsTheStatus() throws Exception {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     ScriptedCheck check = new ScriptedCheck();
     health.register(
         "db",

@@ -41,7 +41,7 @@ class ThrowingCheckTest {
   @ParameterizedTest(name = "{1}")
   @MethodSource("throwables")
   void throwingCheckIsDownWithClassAndMessageAndRunsAgain(Throwable thrown, String expected) {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     AtomicInteger runs = new AtomicInteger();
     // Recovery waits for the test to have seen the failure: two 20 ms ticks are a window a
     // loaded machine can let the polling thread miss.
@@ -71,7 +71,7 @@ class ThrowingCheckTest {
 
   @Test
   void realStackOverflowIsDown() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("recursive", () -> CheckResult.up("depth " + recurse(0)), CheckOptions.of(Probe.READINESS));
 
     awaitStatus(health, "recursive", Status.DOWN);
@@ -93,7 +93,7 @@ class ThrowingCheckTest {
               return thread;
             });
     fixture.onCleanup(executor::shutdownNow);
-    Health health = fixture.health(b -> b.checkExecutor(executor));
+    HealthRegistry health = fixture.health(b -> b.checkExecutor(executor));
     AtomicInteger runs = new AtomicInteger();
     // The next run waits for the test to have seen the DOWN: otherwise it is UP again one 20 ms
     // tick later, a window a loaded machine lets the polling thread miss entirely.
@@ -124,7 +124,7 @@ class ThrowingCheckTest {
 
   @Test
   void nullResultIsDown() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register("null", () -> null, CheckOptions.of(Probe.READINESS));
 
     awaitStatus(health, "null", Status.DOWN);
@@ -133,7 +133,7 @@ class ThrowingCheckTest {
 
   @Test
   void exceptionTextStaysOutOfResponsesWithoutDetails() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     health.register(
         "db",
         () -> {

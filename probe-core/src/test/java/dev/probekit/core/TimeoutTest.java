@@ -27,7 +27,7 @@ class TimeoutTest {
   void runPastItsTimeoutIsDownWithATimedOutMessage() {
     // One run only: a later tick that finds the interrupted run not yet returned would record
     // "...; still running" instead (see perCheckTimeoutOverridesTheHealthDefault).
-    Health health = fixture.health(b -> b.defaultInterval(Duration.ofHours(1)));
+    HealthRegistry health = fixture.health(b -> b.defaultInterval(Duration.ofHours(1)));
     CountDownLatch never = fixture.latch();
     health.register(
         "slow",
@@ -49,7 +49,7 @@ class TimeoutTest {
   void timedOutMessageIsShownOnlyWithDetails() {
     // One run only: with the usual 20 ms interval a later tick that finds the interrupted run not
     // yet returned would replace the message with "...; still running" before it is read.
-    Health health = fixture.health(b -> b.defaultInterval(Duration.ofHours(1)));
+    HealthRegistry health = fixture.health(b -> b.defaultInterval(Duration.ofHours(1)));
     CountDownLatch never = fixture.latch();
     health.register(
         "slow",
@@ -71,7 +71,7 @@ class TimeoutTest {
 
   @Test
   void timedOutRunIsInterrupted() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     CountDownLatch never = fixture.latch();
     AtomicInteger interrupted = new AtomicInteger();
     health.register(
@@ -94,7 +94,7 @@ class TimeoutTest {
 
   @Test
   void perCheckTimeoutOverridesTheHealthDefault() {
-    Health health = fixture.health(b -> b.defaultTimeout(Duration.ofMillis(70)));
+    HealthRegistry health = fixture.health(b -> b.defaultTimeout(Duration.ofMillis(70)));
     CountDownLatch never = fixture.latch();
     HealthCheck blocked =
         () -> {
@@ -118,7 +118,7 @@ class TimeoutTest {
     // and answer UP, and each interrupted run has 450 ms to return before the next tick (both
     // enough on a heavily loaded machine), so every failure counted here is a fresh run that
     // timed out, not a tick that found the previous one still running.
-    Health health = fixture.health(b -> b.defaultInterval(Duration.ofMillis(600)));
+    HealthRegistry health = fixture.health(b -> b.defaultInterval(Duration.ofMillis(600)));
     CountDownLatch never = fixture.latch();
     AtomicInteger runs = new AtomicInteger();
     AtomicInteger slowRunsAtTransition = new AtomicInteger(-1);
@@ -182,7 +182,7 @@ class TimeoutTest {
           }
         };
     fixture.onCleanup(late::shutdownNow);
-    Health health = fixture.health(b -> b.checkExecutor(late));
+    HealthRegistry health = fixture.health(b -> b.checkExecutor(late));
     CountDownLatch never = fixture.latch();
     AtomicInteger interrupted = new AtomicInteger();
     health.register(
@@ -208,7 +208,7 @@ class TimeoutTest {
 
   @Test
   void checkThatTimedOutIsUpAgainOnceItAnswersInTime() {
-    Health health = fixture.health();
+    HealthRegistry health = fixture.health();
     CountDownLatch slow = fixture.latch();
     health.register(
         "recovering",
@@ -227,7 +227,7 @@ class TimeoutTest {
 
   @Test
   void probesNeverRunOrWaitForChecks() {
-    Health health = fixture.health(b -> b.defaultInterval(Duration.ofHours(1)));
+    HealthRegistry health = fixture.health(b -> b.defaultInterval(Duration.ofHours(1)));
     CountDownLatch never = fixture.latch();
     AtomicInteger runs = new AtomicInteger();
     health.register(

@@ -1,7 +1,7 @@
 package dev.probekit.grpc;
 
-import dev.probekit.core.DrainPhase;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.lifecycle.DrainPhase;
+import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.grpc.internal.InflightInterceptor;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;

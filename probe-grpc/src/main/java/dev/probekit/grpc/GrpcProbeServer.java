@@ -1,7 +1,7 @@
 package dev.probekit.grpc;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
+import dev.probekit.core.lifecycle.Lifecycle;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -70,7 +70,7 @@ public final class GrpcProbeServer implements AutoCloseable {
    * @param health the registry
    * @return a new builder
    */
-  public static Builder builder(Health health) {
+  public static Builder builder(HealthRegistry health) {
     return new Builder(health);
   }
 
@@ -114,14 +114,14 @@ public final class GrpcProbeServer implements AutoCloseable {
 
   /** Builds and starts a {@link GrpcProbeServer}. Each setter checks its argument at once. */
   public static final class Builder {
-    private final Health health;
+    private final HealthRegistry health;
     private int port = DEFAULT_PORT;
     private InetAddress bindAddress;
     private Duration maxConnectionIdle = DEFAULT_MAX_CONNECTION_IDLE;
     private ProbeHealthService service;
     private Lifecycle lifecycle;
 
-    Builder(Health health) {
+    Builder(HealthRegistry health) {
       this.health = Objects.requireNonNull(health, "health");
     }
 

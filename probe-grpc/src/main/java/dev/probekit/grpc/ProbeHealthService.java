@@ -1,6 +1,6 @@
 package dev.probekit.grpc;
 
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.internal.DaemonThreadFactory;
 import dev.probekit.grpc.internal.HealthImpl;
 import dev.probekit.grpc.internal.WatchHub;
@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
 
 /**
  * The standard gRPC health service, {@code grpc.health.v1.Health}, answered from a {@link
- * Health}'s snapshots: add it to the application's own gRPC server, or serve it on a port of its
+ * HealthRegistry}'s snapshots: add it to the application's own gRPC server, or serve it on a port of its
  * own with {@link GrpcProbeServer}.
  *
  * <pre>{@code
@@ -75,7 +75,7 @@ public final class ProbeHealthService implements BindableService, AutoCloseable 
    * @param health the registry to answer from
    * @return the service
    */
-  public static ProbeHealthService of(Health health) {
+  public static ProbeHealthService of(HealthRegistry health) {
     return builder(health).build();
   }
 
@@ -85,7 +85,7 @@ public final class ProbeHealthService implements BindableService, AutoCloseable 
    * @param health the registry to answer from
    * @return a new builder
    */
-  public static Builder builder(Health health) {
+  public static Builder builder(HealthRegistry health) {
     return new Builder(health);
   }
 
@@ -138,11 +138,11 @@ public final class ProbeHealthService implements BindableService, AutoCloseable 
 
   /** Builds a {@link ProbeHealthService}. Each setter checks its argument at once. */
   public static final class Builder {
-    private final Health health;
+    private final HealthRegistry health;
     private Executor executor;
     private int maxWatchers = DEFAULT_MAX_WATCHERS;
 
-    Builder(Health health) {
+    Builder(HealthRegistry health) {
       this.health = Objects.requireNonNull(health, "health");
     }
 

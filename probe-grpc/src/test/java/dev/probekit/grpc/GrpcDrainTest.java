@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.DrainPhase;
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
-import dev.probekit.core.ShutdownSummary;
+import dev.probekit.core.HealthRegistry;
+import dev.probekit.core.lifecycle.DrainPhase;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.ShutdownSummary;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * flight all finish, watchers get their final status and are completed, all inside the budget.
  */
 class GrpcDrainTest {
-  private Health health;
+  private HealthRegistry health;
   private Lifecycle lifecycle;
   private ProbeHealthService probes;
   private Server server;
@@ -41,7 +41,7 @@ class GrpcDrainTest {
 
   @BeforeEach
   void start() throws Exception {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     lifecycle =
         Lifecycle.builder(health)
             .preStopDelay(Duration.ofMillis(500))

@@ -2,7 +2,7 @@ package dev.probekit.grpc;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -70,7 +70,7 @@ final class GrpcFixtures {
   static final class Switch {
     final AtomicReference<CheckResult> result = new AtomicReference<>(CheckResult.up());
 
-    static Switch register(Health health, String name, Probe probe) {
+    static Switch register(HealthRegistry health, String name, Probe probe) {
       Switch s = new Switch();
       health.register(name, s.result::get, CheckOptions.builder(probe).intervalMillis(20).build());
       return s;

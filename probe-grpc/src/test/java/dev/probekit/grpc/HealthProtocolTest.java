@@ -11,7 +11,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.grpc.GrpcFixtures.Switch;
 import io.grpc.ManagedChannel;
@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The grpc.health.v1 protocol over a real GrpcProbeServer and a real grpc-java client. */
 class HealthProtocolTest {
-  private Health health;
+  private HealthRegistry health;
   private GrpcProbeServer server;
   private ManagedChannel channel;
   private Switch db;
@@ -40,7 +40,7 @@ class HealthProtocolTest {
 
   @BeforeEach
   void start() {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     db = Switch.register(health, "db", Probe.READINESS);
     deadlocks = Switch.register(health, "deadlocks", Probe.LIVENESS);
     // A check that never completes: UNKNOWN forever, and no probe may wait for it.

@@ -6,7 +6,7 @@ import static io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -28,14 +28,14 @@ import org.junit.jupiter.api.Test;
  * 1 s deadline, and what it keeps per watcher stays bounded.
  */
 class HostileClientsTest {
-  private Health health;
+  private HealthRegistry health;
   private GrpcProbeServer server;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<Socket> sockets = new ArrayList<>();
 
   @BeforeEach
   void start() {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     server =
         GrpcProbeServer.builder(health)
             .port(0)

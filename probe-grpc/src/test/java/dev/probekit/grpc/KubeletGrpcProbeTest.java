@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,13 +26,13 @@ import org.junit.jupiter.api.Test;
  * (another status, NOT_FOUND, no answer in time) fails.
  */
 class KubeletGrpcProbeTest {
-  private Health health;
+  private HealthRegistry health;
   private GrpcProbeServer server;
   private final CountDownLatch release = new CountDownLatch(1);
 
   @BeforeEach
   void start() {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     server = GrpcProbeServer.builder(health).port(0).start();
     // Warm this JVM's client (class loading, Netty's first event loop) outside the 1 s deadline:
     // the kubelet's own client is a warm Go process.
@@ -119,8 +119,8 @@ class KubeletGrpcProbeTest {
 
   @Test
   void readinessFollowsTheLifecycleDrain() {
-    dev.probekit.core.Lifecycle lifecycle =
-        dev.probekit.core.Lifecycle.builder(health)
+    dev.probekit.core.lifecycle.Lifecycle lifecycle =
+        dev.probekit.core.lifecycle.Lifecycle.builder(health)
             .preStopDelay(Duration.ofMillis(300))
             .drainTimeout(Duration.ofMillis(200))
             .exitOnSignal(false)

@@ -1,6 +1,6 @@
 package dev.probekit.grpc;
 
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -14,7 +14,7 @@ public final class ProbeChild {
   private ProbeChild() {}
 
   public static void main(String[] args) {
-    Health health = Health.builder().build();
+    HealthRegistry health = HealthRegistry.builder().build();
     GrpcProbeServer server =
         GrpcProbeServer.builder(health)
             .port(0)

@@ -5,7 +5,7 @@ import static io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.grpc.GrpcFixtures.Switch;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
 
 /** {@code Watch}: the current status at once, then every transition, in order. */
 class WatchOrderTest {
-  private Health health;
+  private HealthRegistry health;
   private GrpcProbeServer server;
   private ManagedChannel channel;
 
   @BeforeEach
   void start() {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     server = GrpcProbeServer.builder(health).port(0).start();
     channel = GrpcFixtures.channel(server.port());
   }

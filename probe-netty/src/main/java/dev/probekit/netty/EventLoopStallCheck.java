@@ -2,8 +2,8 @@ package dev.probekit.netty;
 
 import dev.probekit.core.CheckResult;
 import dev.probekit.core.HealthCheck;
-import dev.probekit.core.Ticker;
 import dev.probekit.core.internal.Durations;
+import dev.probekit.core.internal.Ticker;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.time.Duration;

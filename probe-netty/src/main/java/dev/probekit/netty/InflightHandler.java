@@ -1,6 +1,6 @@
 package dev.probekit.netty;
 
-import dev.probekit.core.InflightTracker;
+import dev.probekit.core.lifecycle.InflightTracker;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;

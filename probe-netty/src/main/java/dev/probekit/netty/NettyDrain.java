@@ -1,8 +1,8 @@
 package dev.probekit.netty;
 
-import dev.probekit.core.DrainPhase;
-import dev.probekit.core.InflightTracker;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.lifecycle.DrainPhase;
+import dev.probekit.core.lifecycle.InflightTracker;
+import dev.probekit.core.lifecycle.Lifecycle;
 import io.netty.channel.ChannelHandler;
 import java.util.Objects;
 import java.util.Set;

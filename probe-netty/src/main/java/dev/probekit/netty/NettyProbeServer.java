@@ -1,13 +1,13 @@
 package dev.probekit.netty;
 
-import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ProbeServer;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.server.ProbeServer;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -158,7 +158,7 @@ public final class NettyProbeServer implements AutoCloseable {
     }
     this.serverChannel = bound.channel();
     if (b.lifecycle != null) {
-      endpoints.wakeWatchersAtDrainStart(b.lifecycle);
+      b.lifecycle.wakeWatchersAtDrainStart(endpoints);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.probekit.netty;
 
-import dev.probekit.core.Lifecycle;
 import dev.probekit.core.internal.Durations;
+import dev.probekit.core.lifecycle.Lifecycle;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ties a Netty server to a {@link Lifecycle}: at {@link
- * dev.probekit.core.DrainPhase#STOP_ACCEPTING} it closes the server channel(s), and after the
+ * dev.probekit.core.lifecycle.DrainPhase#STOP_ACCEPTING} it closes the server channel(s), and after the
  * drain, as a shutdown task, it shuts the event loop groups down gracefully within the remaining
  * budget.
  *

@@ -1,6 +1,6 @@
 package dev.probekit.netty;
 
-import dev.probekit.core.StreamRegistry;
+import dev.probekit.core.lifecycle.StreamRegistry;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.Objects;

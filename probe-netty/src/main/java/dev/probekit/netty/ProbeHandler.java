@@ -2,8 +2,8 @@ package dev.probekit.netty;
 
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeResponse;
-import io.netty.channel.Channel;
 import dev.probekit.core.ProbeWatch;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * <p>A long-poll ({@code If-None-Match} + {@code Prefer: wait=N}, see {@link
  * ProbeEndpoints#watch}) with nothing ahead of it waits on the event loop, holding no thread, and
  * is answered on a change, when its wait is over (304), when {@code closeConnections} turns true
- * at a wake-up (see {@link ProbeEndpoints#wakeWatchersAtDrainStart}), or as soon as anything more
+ * at a wake-up (see {@link dev.probekit.core.lifecycle.Lifecycle#wakeWatchersAtDrainStart}), or as soon as anything more
  * arrives on its connection.
  *
  * <p>One instance per channel: it keeps per-connection state and is not {@code @Sharable}. All its

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
 import dev.probekit.core.DetailsPolicy;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
 import java.io.ByteArrayInputStream;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakCheck.class)
 abstract class AbstractProbeHandlerTest {
   private final Set<String> probeThreads = ConcurrentHashMap.newKeySet();
-  private Health health;
+  private HealthRegistry health;
   private TestServer server;
   private HttpClient client;
 
@@ -41,7 +41,7 @@ abstract class AbstractProbeHandlerTest {
 
   @BeforeAll
   void startServer() {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     health.register("ping", CheckResult::up, CheckOptions.of(Probe.READINESS, Probe.LIVENESS));
     ProbeEndpoints endpoints =
         ProbeEndpoints.builder(health)

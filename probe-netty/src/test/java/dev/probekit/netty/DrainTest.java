@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.DrainPhase;
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ShutdownSummary;
+import dev.probekit.core.lifecycle.DrainPhase;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.ShutdownSummary;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -43,7 +43,7 @@ class DrainTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final int USERS = 8;
 
-  private final Health health = Health.builder().build();
+  private final HealthRegistry health = HealthRegistry.builder().build();
   private final ProbeEndpoints endpoints = ProbeEndpoints.of(health);
   private TestServer server;
   private NettyProbeServer probes;

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
 import dev.probekit.core.DetailsPolicy;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.Status;
@@ -107,7 +107,7 @@ class EventLoopStallCheckTest {
 
   @Test
   void turnsLivenessDownOverHttpWhileALoopIsBlocked() throws Exception {
-    try (Health health = Health.builder().build()) {
+    try (HealthRegistry health = HealthRegistry.builder().build()) {
       health.register(
           "event-loops",
           EventLoopStallCheck.builder().group("worker", workers).thresholdMillis(200).build(),

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +33,7 @@ class HostilePeerTest {
   private static final byte[] APP =
       "GET /app HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-  private final Health health = Health.builder().build();
+  private final HealthRegistry health = HealthRegistry.builder().build();
   private final List<Socket> sockets = new ArrayList<>();
 
   @AfterEach

@@ -3,10 +3,10 @@ package dev.probekit.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.InflightTracker;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.lifecycle.InflightTracker;
+import dev.probekit.core.lifecycle.Lifecycle;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class InflightTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  private final Health health = Health.builder().build();
+  private final HealthRegistry health = HealthRegistry.builder().build();
   private final Lifecycle lifecycle = Lifecycle.builder(health).build();
   private final InflightTracker inflight = lifecycle.inflight();
   private TestServer server;

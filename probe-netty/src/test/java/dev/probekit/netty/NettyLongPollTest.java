@@ -2,9 +2,9 @@ package dev.probekit.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.core.testkit.RawHttp;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakCheck.class)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class NettyLongPollTest {
-  private final Health health = Health.builder().build();
+  private final HealthRegistry health = HealthRegistry.builder().build();
   private final List<Socket> sockets = new ArrayList<>();
   private NettyProbeServer server;
   private URI base;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The probes on their own Netty port. */
 @ExtendWith(LeakCheck.class)
 class NettyProbeServerTest {
-  private final Health health = Health.builder().build();
+  private final HealthRegistry health = HealthRegistry.builder().build();
 
   @AfterEach
   void stop() {

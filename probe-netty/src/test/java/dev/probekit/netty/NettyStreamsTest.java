@@ -2,11 +2,11 @@ package dev.probekit.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
-import dev.probekit.core.ParticipantReport;
-import dev.probekit.core.ShutdownSummary;
-import dev.probekit.core.StreamRegistry;
+import dev.probekit.core.HealthRegistry;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.ParticipantReport;
+import dev.probekit.core.lifecycle.ShutdownSummary;
+import dev.probekit.core.lifecycle.StreamRegistry;
 import dev.probekit.core.testkit.StreamDrainKit;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -51,7 +51,7 @@ class NettyStreamsTest {
   private static final byte[] TICK = StreamDrainKit.TICK.getBytes(StandardCharsets.UTF_8);
   private static final byte[] BIG = ("data: " + "x".repeat(64 * 1024) + "\n\n").getBytes(StandardCharsets.UTF_8);
 
-  private final Health health = Health.builder().build();
+  private final HealthRegistry health = HealthRegistry.builder().build();
   private final EventLoopGroup boss =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final EventLoopGroup workers =

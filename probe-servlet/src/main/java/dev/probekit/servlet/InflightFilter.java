@@ -1,8 +1,8 @@
 package dev.probekit.servlet;
 
-import dev.probekit.core.InflightTracker;
-import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.lifecycle.InflightTracker;
+import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.servlet.internal.RawPaths;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

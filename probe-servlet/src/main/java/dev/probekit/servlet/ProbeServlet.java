@@ -1,9 +1,9 @@
 package dev.probekit.servlet;
 
-import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeResponse;
 import dev.probekit.core.ProbeWatch;
+import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.servlet.internal.RawPaths;
 import dev.probekit.servlet.internal.ServletProbeRequest;
 import jakarta.servlet.http.HttpServlet;
@@ -72,7 +72,7 @@ public final class ProbeServlet extends HttpServlet {
    */
   public static ProbeServlet of(ProbeEndpoints endpoints, Lifecycle lifecycle) {
     Objects.requireNonNull(lifecycle, "lifecycle");
-    endpoints.wakeWatchersAtDrainStart(lifecycle);
+    lifecycle.wakeWatchersAtDrainStart(endpoints);
     return new ProbeServlet(endpoints, lifecycle::isDraining);
   }
 

@@ -1,7 +1,7 @@
 package dev.probekit.servlet;
 
-import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.lifecycle.Lifecycle;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;

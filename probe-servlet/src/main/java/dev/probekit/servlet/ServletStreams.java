@@ -1,6 +1,6 @@
 package dev.probekit.servlet;
 
-import dev.probekit.core.StreamRegistry;
+import dev.probekit.core.lifecycle.StreamRegistry;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

@@ -1,8 +1,8 @@
 package dev.probekit.servlet;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.core.testkit.ProbeContractKit;
 import java.net.URI;
 
@@ -23,7 +23,7 @@ abstract class ContractTests extends ProbeContractKit {
 
   @Override
   protected URI startServer(ProbeEndpoints endpoints) throws Exception {
-    Health health = endpoints.health();
+    HealthRegistry health = endpoints.health();
     Lifecycle lifecycle = Lifecycle.builder(health).exitOnSignal(false).build();
     app = new TestApp();
     container = newContainer();

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.DrainPhase;
-import dev.probekit.core.Health;
-import dev.probekit.core.InflightTracker;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ShutdownSummary;
+import dev.probekit.core.lifecycle.DrainPhase;
+import dev.probekit.core.lifecycle.InflightTracker;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.ShutdownSummary;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ abstract class DrainTests {
     {"/async", "async done"},
   };
 
-  Health health;
+  HealthRegistry health;
   Lifecycle lifecycle;
   InflightTracker tracker;
   TestApp app;
@@ -62,7 +62,7 @@ abstract class DrainTests {
 
   @BeforeEach
   void setUp() throws Exception {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     lifecycle =
         Lifecycle.builder(health)
             .preStopDelay(Duration.ZERO)

@@ -1,7 +1,7 @@
 package dev.probekit.servlet;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
+import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.servlet.jetty.JettyStopHook;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,7 +17,7 @@ public final class JettyOnlyMain {
 
   public static void main(String[] args) throws Exception {
     SingleContainerMain.reportAbsent("org.apache.catalina.startup.Tomcat", "tomcat");
-    Health health = SingleContainerMain.health();
+    HealthRegistry health = SingleContainerMain.health();
     Lifecycle lifecycle = SingleContainerMain.lifecycle(health);
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);

@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
-import dev.probekit.core.InflightTracker;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.Status;
+import dev.probekit.core.lifecycle.InflightTracker;
+import dev.probekit.core.lifecycle.Lifecycle;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 abstract class ServletAdapterTests {
   private static final Duration AWAIT = Duration.ofSeconds(10);
 
-  Health health;
+  HealthRegistry health;
   Lifecycle lifecycle;
   InflightTracker tracker;
   TestApp app;
@@ -43,7 +43,7 @@ abstract class ServletAdapterTests {
 
   @BeforeEach
   void setUp() throws Exception {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     lifecycle =
         Lifecycle.builder(health)
             .preStopDelay(Duration.ZERO)

@@ -2,9 +2,9 @@ package dev.probekit.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.core.testkit.RawHttp;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Long-poll watchers in servlet async mode are released when the lifecycle starts to drain. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ServletLongPollDrainTest {
-  private final Health health = Health.builder().build();
+  private final HealthRegistry health = HealthRegistry.builder().build();
   private final List<Socket> sockets = new ArrayList<>();
   private TestContainer container;
 

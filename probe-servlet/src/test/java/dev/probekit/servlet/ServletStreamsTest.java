@@ -2,9 +2,9 @@ package dev.probekit.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
-import dev.probekit.core.StreamRegistry;
+import dev.probekit.core.HealthRegistry;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.StreamRegistry;
 import dev.probekit.core.testkit.StreamDrainKit;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Server-sent event streams tracked with {@link ServletStreams} end at drain start, on Jetty and Tomcat. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ServletStreamsTest {
-  private final Health health = Health.builder().build();
+  private final HealthRegistry health = HealthRegistry.builder().build();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
   private TestContainer container;
 

@@ -1,9 +1,9 @@
 package dev.probekit.servlet;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ShutdownSummary;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.ShutdownSummary;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,15 +14,15 @@ import java.time.Duration;
 final class SingleContainerMain {
   private SingleContainerMain() {}
 
-  static Health health() {
-    return Health.builder().build();
+  static HealthRegistry health() {
+    return HealthRegistry.builder().build();
   }
 
-  static Lifecycle lifecycle(Health health) {
+  static Lifecycle lifecycle(HealthRegistry health) {
     return Lifecycle.builder(health).preStopDelay(Duration.ZERO).exitOnSignal(false).build();
   }
 
-  static ProbeEndpoints endpoints(Health health) {
+  static ProbeEndpoints endpoints(HealthRegistry health) {
     return ProbeEndpoints.of(health);
   }
 

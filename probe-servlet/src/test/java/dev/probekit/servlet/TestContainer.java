@@ -1,6 +1,6 @@
 package dev.probekit.servlet;
 
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.lifecycle.Lifecycle;
 import jakarta.servlet.ServletContainerInitializer;
 
 /**

@@ -1,6 +1,6 @@
 package dev.probekit.servlet;
 
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.servlet.tomcat.TomcatStopHook;
 import jakarta.servlet.ServletContainerInitializer;
 import java.io.IOException;

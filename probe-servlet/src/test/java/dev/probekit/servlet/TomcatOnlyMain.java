@@ -1,7 +1,7 @@
 package dev.probekit.servlet;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
+import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.servlet.tomcat.TomcatStopHook;
 import java.nio.file.Files;
 import org.apache.catalina.Context;
@@ -15,7 +15,7 @@ public final class TomcatOnlyMain {
 
   public static void main(String[] args) throws Exception {
     SingleContainerMain.reportAbsent("org.eclipse.jetty.server.Server", "jetty");
-    Health health = SingleContainerMain.health();
+    HealthRegistry health = SingleContainerMain.health();
     Lifecycle lifecycle = SingleContainerMain.lifecycle(health);
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(Files.createTempDirectory("probekit-tomcat-only").toString());

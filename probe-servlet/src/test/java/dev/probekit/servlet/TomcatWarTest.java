@@ -3,7 +3,7 @@ package dev.probekit.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.lifecycle.Lifecycle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.probekit.servlet;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.lifecycle.Lifecycle;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -16,12 +16,12 @@ import java.time.Duration;
 public class WarProbes implements ServletContextListener {
   static final String LIFECYCLE_ATTRIBUTE = "test.probekit.lifecycle";
 
-  private Health health;
+  private HealthRegistry health;
   private Lifecycle lifecycle;
 
   @Override
   public void contextInitialized(ServletContextEvent event) {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     lifecycle =
         Lifecycle.builder(health).preStopDelay(Duration.ZERO).exitOnSignal(false).build();
     ServletContext context = event.getServletContext();

@@ -1,6 +1,6 @@
 package dev.probekit.spring;
 
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.spring.internal.ContributorAdopter;
 import dev.probekit.spring.internal.ProbekitHealthContributor;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = ProbekitAutoConfiguration.class)
 @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-@ConditionalOnBean(Health.class)
+@ConditionalOnBean(HealthRegistry.class)
 public class ProbekitActuatorAutoConfiguration {
 
   /**
@@ -42,7 +42,7 @@ public class ProbekitActuatorAutoConfiguration {
    */
   @Bean
   @ConditionalOnBooleanProperty(name = "probekit.actuator.contributor", matchIfMissing = true)
-  public ProbekitHealthContributor probekitHealthContributor(Health health) {
+  public ProbekitHealthContributor probekitHealthContributor(HealthRegistry health) {
     return new ProbekitHealthContributor(health);
   }
 }

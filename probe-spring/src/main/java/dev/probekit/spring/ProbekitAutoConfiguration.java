@@ -1,23 +1,24 @@
 package dev.probekit.spring;
 
 import dev.probekit.core.DetailsPolicy;
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ProbeServer;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.server.ProbeServer;
+import dev.probekit.servlet.InflightFilter;
+import dev.probekit.servlet.ProbeServlet;
+import dev.probekit.servlet.ProbeServlets;
 import dev.probekit.spring.internal.AvailabilityBridge;
 import dev.probekit.spring.internal.CheckRegistrar;
 import dev.probekit.spring.internal.DrainLifecycles;
 import dev.probekit.spring.internal.EarlyProbeServerStart;
-import dev.probekit.servlet.InflightFilter;
-import dev.probekit.servlet.ProbeServlet;
-import dev.probekit.servlet.ProbeServlets;
 import dev.probekit.spring.internal.MainPortProbes;
 import dev.probekit.spring.internal.ProbeAnnouncer;
 import dev.probekit.spring.internal.ProbePaths;
 import dev.probekit.spring.internal.ProbeWebFilter;
 import dev.probekit.spring.internal.ProbekitConfigurationException;
 import dev.probekit.spring.internal.ShutdownSettings;
+import jakarta.servlet.DispatcherType;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -30,20 +31,19 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import jakarta.servlet.DispatcherType;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
-import org.springframework.core.env.Environment;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration for Probekit in a Spring Boot 4 application.
  *
- * <p>Defines, unless the application defines its own: the {@link Health} hub, the {@link
+ * <p>Defines, unless the application defines its own: the {@link HealthRegistry} hub, the {@link
  * ProbeEndpoints} and the {@link Lifecycle}. Registers every {@link ProbekitCheck} and {@link
  * dev.probekit.core.HealthCheck} bean; serves the probes on the main port (servlet or WebFlux)
  * and/or on a separate port ({@code probekit.server.port}); keeps Spring's {@link
@@ -55,7 +55,7 @@ import org.springframework.core.Ordered;
 @EnableConfigurationProperties(ProbekitProperties.class)
 public class ProbekitAutoConfiguration {
 
-  // The beans the probe server needs (Health, ProbeEndpoints, Lifecycle, the server) come from
+  // The beans the probe server needs (HealthRegistry, ProbeEndpoints, Lifecycle, the server) come from
   // static methods: the server is created before the first application bean, when no
   // configuration class instance may exist yet (see EarlyProbeServerStart).
 
@@ -73,9 +73,9 @@ public class ProbekitAutoConfiguration {
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public static Health probekitHealth(ProbekitProperties properties) {
-    Health health =
-        Health.builder()
+  public static HealthRegistry probekitHealth(ProbekitProperties properties) {
+    HealthRegistry health =
+        HealthRegistry.builder()
             .defaultInterval(properties.getDefaultInterval())
             .defaultTimeout(properties.getDefaultTimeout())
             .build();
@@ -109,7 +109,7 @@ public class ProbekitAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public static ProbeEndpoints probekitEndpoints(
-      Health health, ProbekitProperties properties, DetailsPolicy detailsPolicy) {
+      HealthRegistry health, ProbekitProperties properties, DetailsPolicy detailsPolicy) {
     return ProbeEndpoints.builder(health)
         .prefix(properties.getPrefix())
         .detailsPolicy(detailsPolicy)
@@ -146,7 +146,7 @@ public class ProbekitAutoConfiguration {
    */
   @Bean
   public CheckRegistrar probekitCheckRegistrar(
-      Health health, ListableBeanFactory beans, ProbekitProperties properties) {
+      HealthRegistry health, ListableBeanFactory beans, ProbekitProperties properties) {
     return new CheckRegistrar(health, beans, properties);
   }
 
@@ -162,7 +162,7 @@ public class ProbekitAutoConfiguration {
    */
   @Bean
   public AvailabilityBridge probekitAvailabilityBridge(
-      Health health,
+      HealthRegistry health,
       ObjectProvider<Lifecycle> lifecycle,
       ApplicationEventPublisher publisher,
       ObjectProvider<ApplicationAvailability> availability) {
@@ -198,7 +198,7 @@ public class ProbekitAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     static Lifecycle probekitLifecycle(
-        Health health, ProbekitProperties properties, Environment environment) {
+        HealthRegistry health, ProbekitProperties properties, Environment environment) {
       ProbekitProperties.Shutdown s = properties.getShutdown();
       ShutdownSettings settings = ShutdownSettings.of(s, environment);
       LOG.info("Probekit drain: pre-stop delay {} ({}), drain timeout {}, grace period {}",
@@ -345,7 +345,7 @@ public class ProbekitAutoConfiguration {
       Lifecycle l = lifecycle.getIfAvailable();
       if (properties.servesMainPort() && l != null) {
         // Long-poll watchers are released at drain start, even when no status changes then.
-        endpoints.wakeWatchersAtDrainStart(l);
+        l.wakeWatchersAtDrainStart(endpoints);
       }
       return new ProbeWebFilter(endpoints, properties.servesMainPort(), l);
     }

@@ -1,6 +1,6 @@
 package dev.probekit.spring;
 
-import dev.probekit.core.StreamRegistry;
+import dev.probekit.core.lifecycle.StreamRegistry;
 import java.util.Objects;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;

@@ -1,8 +1,8 @@
 package dev.probekit.spring;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
-import dev.probekit.core.ProbeMetrics;
+import dev.probekit.core.HealthRegistry;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.micrometer.ProbeMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,14 +24,14 @@ import org.springframework.context.annotation.Bean;
       "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"
     })
 @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
-@ConditionalOnBean({Health.class, MeterRegistry.class})
+@ConditionalOnBean({HealthRegistry.class, MeterRegistry.class})
 public class ProbekitMetricsAutoConfiguration {
 
   /** The bound meters; removed from the registry when the context closes. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   ProbeMetrics probekitMetrics(
-      Health health, ObjectProvider<Lifecycle> lifecycle, MeterRegistry registry) {
+      HealthRegistry health, ObjectProvider<Lifecycle> lifecycle, MeterRegistry registry) {
     Lifecycle l = lifecycle.getIfAvailable();
     return l == null ? ProbeMetrics.bind(health, registry) : ProbeMetrics.bind(health, l, registry);
   }

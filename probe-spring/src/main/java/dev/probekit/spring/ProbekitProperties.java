@@ -1,10 +1,10 @@
 package dev.probekit.spring;
 
 import dev.probekit.core.CheckOptions;
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
-import dev.probekit.core.StreamRegistry;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.StreamRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -48,10 +48,10 @@ public class ProbekitProperties {
   private String detailsToken;
 
   /** Default interval between two runs of a check. */
-  private Duration defaultInterval = Health.DEFAULT_INTERVAL;
+  private Duration defaultInterval = HealthRegistry.DEFAULT_INTERVAL;
 
   /** Default timeout of a check run; a run that exceeds it counts as DOWN. */
-  private Duration defaultTimeout = Health.DEFAULT_TIMEOUT;
+  private Duration defaultTimeout = HealthRegistry.DEFAULT_TIMEOUT;
 
   /**
    * Whether the probes are also served on the application's main port (servlet or WebFlux), at
@@ -145,7 +145,7 @@ public class ProbekitProperties {
 
   /**
    * {@return the default interval between two runs of a check; default {@link
-   * Health#DEFAULT_INTERVAL}}
+   * HealthRegistry#DEFAULT_INTERVAL}}
    */
   public Duration getDefaultInterval() {
     return defaultInterval;
@@ -161,7 +161,7 @@ public class ProbekitProperties {
     this.defaultInterval = positive("default-interval", defaultInterval);
   }
 
-  /** {@return the default timeout of a check run; default {@link Health#DEFAULT_TIMEOUT}} */
+  /** {@return the default timeout of a check run; default {@link HealthRegistry#DEFAULT_TIMEOUT}} */
   public Duration getDefaultTimeout() {
     return defaultTimeout;
   }
@@ -522,10 +522,10 @@ public class ProbekitProperties {
     private final Map<Probe, List<String>> adopt = new LinkedHashMap<>();
 
     /** Timeout of an adopted contributor's run. */
-    private Duration timeout = Health.DEFAULT_TIMEOUT;
+    private Duration timeout = HealthRegistry.DEFAULT_TIMEOUT;
 
     /** Interval between two runs of an adopted contributor. */
-    private Duration interval = Health.DEFAULT_INTERVAL;
+    private Duration interval = HealthRegistry.DEFAULT_INTERVAL;
 
     /** Whether Probekit's probes are exposed to Actuator as the "probekit" health contributor. */
     private boolean contributor = true;
@@ -539,7 +539,7 @@ public class ProbekitProperties {
     }
 
     /**
-     * {@return the timeout of an adopted contributor's run; default {@link Health#DEFAULT_TIMEOUT}}
+     * {@return the timeout of an adopted contributor's run; default {@link HealthRegistry#DEFAULT_TIMEOUT}}
      */
     public Duration getTimeout() {
       return timeout;
@@ -557,7 +557,7 @@ public class ProbekitProperties {
 
     /**
      * {@return the interval between two runs of an adopted contributor; default {@link
-     * Health#DEFAULT_INTERVAL}}
+     * HealthRegistry#DEFAULT_INTERVAL}}
      */
     public Duration getInterval() {
       return interval;

@@ -1,6 +1,6 @@
 package dev.probekit.spring;
 
-import dev.probekit.core.StreamRegistry;
+import dev.probekit.core.lifecycle.StreamRegistry;
 import java.util.Objects;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 

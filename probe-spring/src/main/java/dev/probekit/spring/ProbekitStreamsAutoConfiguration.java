@@ -1,7 +1,7 @@
 package dev.probekit.spring;
 
-import dev.probekit.core.Lifecycle;
-import dev.probekit.core.StreamRegistry;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.StreamRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;

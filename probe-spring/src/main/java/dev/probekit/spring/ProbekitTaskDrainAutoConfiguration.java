@@ -1,14 +1,14 @@
 package dev.probekit.spring;
 
-import dev.probekit.core.DrainParticipant;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.lifecycle.DrainParticipant;
+import dev.probekit.core.lifecycle.Lifecycle;
 import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.bind.Bindable;

@@ -3,7 +3,7 @@ package dev.probekit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.lifecycle.Lifecycle;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -117,7 +117,7 @@ abstract class AbstractMainPortContractTest {
   @Test
   void springAcceptingTrafficNeverClearsAnOperatorsOverride() {
     awaitReady();
-    dev.probekit.core.Health health = context.getBean(dev.probekit.core.Health.class);
+    dev.probekit.core.HealthRegistry health = context.getBean(dev.probekit.core.HealthRegistry.class);
     health.readiness().down("maintenance");
     try {
       AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);

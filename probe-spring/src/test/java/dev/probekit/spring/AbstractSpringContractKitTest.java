@@ -1,13 +1,13 @@
 package dev.probekit.spring;
 
-import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.testkit.ProbeContractKit;
 import dev.probekit.servlet.ProbeServlet;
 import dev.probekit.servlet.internal.RawPaths;
 import dev.probekit.spring.internal.ProbeWebFilter;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
-import dev.probekit.core.testkit.ProbeContractKit;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;

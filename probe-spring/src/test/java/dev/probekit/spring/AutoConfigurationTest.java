@@ -2,10 +2,10 @@ package dev.probekit.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.servlet.InflightFilter;
 import dev.probekit.servlet.ProbeServlet;
 import dev.probekit.spring.internal.ContributorAdopter;
@@ -44,8 +44,8 @@ class AutoConfigurationTest {
   @Configuration(proxyBeanMethods = false)
   static class OwnHealth {
     @Bean(destroyMethod = "close")
-    Health myHealth() {
-      return Health.builder().defaultInterval(Duration.ofSeconds(42)).build();
+    HealthRegistry myHealth() {
+      return HealthRegistry.builder().defaultInterval(Duration.ofSeconds(42)).build();
     }
   }
 
@@ -53,7 +53,7 @@ class AutoConfigurationTest {
   void definesHealthEndpointsAndLifecycleByDefault() {
     runner.run(
         context -> {
-          assertThat(context).hasSingleBean(Health.class);
+          assertThat(context).hasSingleBean(HealthRegistry.class);
           assertThat(context).hasSingleBean(ProbeEndpoints.class);
           assertThat(context).hasSingleBean(Lifecycle.class);
           assertThat(context).hasSingleBean(ProbekitHealthContributor.class);
@@ -71,7 +71,7 @@ class AutoConfigurationTest {
         .withUserConfiguration(OwnHealth.class)
         .run(
             context -> {
-              assertThat(context).hasSingleBean(Health.class);
+              assertThat(context).hasSingleBean(HealthRegistry.class);
               assertThat(context).hasBean("myHealth").doesNotHaveBean("probekitHealth");
               assertThat(context.getBean(ProbeEndpoints.class).health())
                   .isSameAs(context.getBean("myHealth"));
@@ -86,7 +86,7 @@ class AutoConfigurationTest {
         .run(
             context -> {
               assertThat(context).hasNotFailed();
-              assertThat(context).hasSingleBean(Health.class);
+              assertThat(context).hasSingleBean(HealthRegistry.class);
               assertThat(context).doesNotHaveBean(ProbekitHealthContributor.class);
               assertThat(context).doesNotHaveBean(ContributorAdopter.class);
             });
@@ -119,7 +119,7 @@ class AutoConfigurationTest {
               assertThat(context).hasNotFailed();
               assertThat(context).doesNotHaveBean("probekitProbeServlet");
               assertThat(context).doesNotHaveBean(ProbeWebFilter.class);
-              dev.probekit.core.ProbeServer server = context.getBean(dev.probekit.core.ProbeServer.class);
+              dev.probekit.core.server.ProbeServer server = context.getBean(dev.probekit.core.server.ProbeServer.class);
               assertThat(Http.get("http://127.0.0.1:" + server.port(), "/livez").statusCode())
                   .isEqualTo(200);
             });
@@ -142,7 +142,7 @@ class AutoConfigurationTest {
         .withPropertyValues("probekit.enabled=false")
         .run(
             context -> {
-              assertThat(context).doesNotHaveBean(Health.class);
+              assertThat(context).doesNotHaveBean(HealthRegistry.class);
               assertThat(context).doesNotHaveBean(ProbeEndpoints.class);
             });
   }
@@ -153,7 +153,7 @@ class AutoConfigurationTest {
         .withPropertyValues("probekit.shutdown.enabled=false")
         .run(
             context -> {
-              assertThat(context).hasSingleBean(Health.class);
+              assertThat(context).hasSingleBean(HealthRegistry.class);
               assertThat(context).doesNotHaveBean(Lifecycle.class);
             });
   }

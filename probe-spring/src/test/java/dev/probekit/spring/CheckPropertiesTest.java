@@ -3,8 +3,8 @@ package dev.probekit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.ProbeServer;
+import dev.probekit.core.HealthRegistry;
+import dev.probekit.core.server.ProbeServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -70,7 +70,7 @@ class CheckPropertiesTest {
             "probekit.checks.queue.enabled=false",
             "probekit.checks.db.enabled=false",
             "probekit.checks.heartbeat.enabled=false")) {
-      Health health = context.getBean(Health.class);
+      HealthRegistry health = context.getBean(HealthRegistry.class);
       assertThat(health.check("disk")).isPresent();
       assertThat(health.check("queue")).isEmpty();
       assertThat(health.check("db")).isEmpty();
@@ -89,7 +89,7 @@ class CheckPropertiesTest {
             "probekit.actuator.adopt.readiness=queue",
             "probekit.checks.queue.required=false",
             "probekit.checks.queue.probes=readiness,startup")) {
-      Health health = context.getBean(Health.class);
+      HealthRegistry health = context.getBean(HealthRegistry.class);
       var queue = health.check("queue").orElseThrow();
       assertThat(queue.required()).isFalse();
       assertThat(queue.probes())

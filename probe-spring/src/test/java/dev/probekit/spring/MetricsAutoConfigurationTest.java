@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
-import dev.probekit.core.ProbeMetrics;
+import dev.probekit.core.micrometer.ProbeMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -75,7 +75,7 @@ class MetricsAutoConfigurationTest {
         .withClassLoader(new FilteredClassLoader("io.micrometer"))
         .run(
             context -> {
-              assertThat(context).hasSingleBean(Health.class);
+              assertThat(context).hasSingleBean(HealthRegistry.class);
               assertThat(context).doesNotHaveBean(ProbeMetrics.class);
             });
   }

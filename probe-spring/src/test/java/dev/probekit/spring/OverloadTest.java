@@ -3,8 +3,8 @@ package dev.probekit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.Lifecycle;
-import dev.probekit.core.ProbeServer;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.server.ProbeServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;

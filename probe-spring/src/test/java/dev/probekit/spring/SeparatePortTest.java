@@ -3,7 +3,7 @@ package dev.probekit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.ProbeServer;
+import dev.probekit.core.server.ProbeServer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;

@@ -3,9 +3,9 @@ package dev.probekit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.DrainPhase;
-import dev.probekit.core.Lifecycle;
-import dev.probekit.core.PreStopReport;
+import dev.probekit.core.lifecycle.DrainPhase;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.PreStopReport;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -3,10 +3,10 @@ package dev.probekit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.DrainPhase;
-import dev.probekit.core.Lifecycle;
-import dev.probekit.core.ParticipantReport;
-import dev.probekit.core.ShutdownSummary;
+import dev.probekit.core.lifecycle.DrainPhase;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.ParticipantReport;
+import dev.probekit.core.lifecycle.ShutdownSummary;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -94,7 +94,7 @@ class WebFluxOverloadTest {
             "probekit.shutdown.pre-stop-delay=0s")) {
       String main = PathsTest.base(context);
       String probePort =
-          "http://127.0.0.1:" + context.getBean(dev.probekit.core.ProbeServer.class).port();
+          "http://127.0.0.1:" + context.getBean(dev.probekit.core.server.ProbeServer.class).port();
       await().atMost(Duration.ofSeconds(15)).until(() -> Http.get(main, "/readyz").statusCode() == 200);
 
       // 1. Non-blocking saturation: 400 requests in flight.

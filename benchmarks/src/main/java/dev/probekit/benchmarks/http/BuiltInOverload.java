@@ -1,9 +1,9 @@
 package dev.probekit.benchmarks.http;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ProbeServer;
+import dev.probekit.core.server.ProbeServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
  * p99 under 5 ms (issue 14).
  */
 final class BuiltInOverload implements OverloadScenario {
-  private final Health health;
+  private final HealthRegistry health;
   private final ProbeServer probeServer;
   private final HttpServer app;
   private final ThreadPoolExecutor appWorkers;

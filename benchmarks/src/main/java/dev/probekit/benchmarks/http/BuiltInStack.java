@@ -4,13 +4,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ProbeServer;
 import dev.probekit.core.internal.HttpAnswer;
 import dev.probekit.core.internal.NioHttpServer;
 import dev.probekit.core.internal.ServerLimits;
+import dev.probekit.core.server.ProbeServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -34,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
 final class BuiltInStack implements Stack, ServerCpu {
   private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
 
-  private final Health health;
+  private final HealthRegistry health;
   private final ProbeServer probeServer;
   private final NioHttpServer okServer;
 
@@ -72,9 +72,9 @@ final class BuiltInStack implements Stack, ServerCpu {
     }
   }
 
-  /** A Health with one instant READINESS check, waited on until it is UP. */
-  static Health readyHealth() {
-    Health health = Health.builder().build();
+  /** A HealthRegistry with one instant READINESS check, waited on until it is UP. */
+  static HealthRegistry readyHealth() {
+    HealthRegistry health = HealthRegistry.builder().build();
     health.register("fast", CheckResult::up, CheckOptions.of(Probe.READINESS));
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!health.snapshot(Probe.READINESS).isUp()) {

@@ -2,7 +2,7 @@ package dev.probekit.benchmarks.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeRequest;
 import dev.probekit.core.ProbeResponse;
@@ -24,7 +24,7 @@ final class JdkHttpServerStack implements Stack {
   /** The old server's default thread count. */
   static final int OLD_DEFAULT_THREADS = 2;
 
-  private final Health health;
+  private final HealthRegistry health;
   private final ProbeEndpoints endpoints;
   private final HttpServer probeServer;
   private final ExecutorService probeExecutor;

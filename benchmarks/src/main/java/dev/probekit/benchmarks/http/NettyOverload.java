@@ -1,6 +1,6 @@
 package dev.probekit.benchmarks.http;
 
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.netty.NettyProbeServer;
 import dev.probekit.netty.ProbeHandler;
@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with {@code probeServer}, by a {@link NettyProbeServer} on its own port and event loop thread.
  */
 final class NettyOverload implements OverloadScenario {
-  private final Health health;
+  private final HealthRegistry health;
   private final EventLoopGroup boss;
   private final EventLoopGroup loops;
   private final EventExecutorGroup app;

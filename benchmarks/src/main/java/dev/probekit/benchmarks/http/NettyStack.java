@@ -1,6 +1,6 @@
 package dev.probekit.benchmarks.http;
 
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.netty.ConstantOkHandler;
 import dev.probekit.netty.ProbeHandler;
@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * {@code /ok} here, with the same bytes): both paths share the server, its loops and its codec.
  */
 final class NettyStack implements Stack {
-  private final Health health;
+  private final HealthRegistry health;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel channel;

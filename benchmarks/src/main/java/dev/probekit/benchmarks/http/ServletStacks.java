@@ -1,6 +1,6 @@
 package dev.probekit.benchmarks.http;
 
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.servlet.ProbeServlets;
 import jakarta.servlet.http.HttpServlet;
@@ -62,7 +62,7 @@ final class ServletStacks {
 
   /** Embedded Jetty 12.1 (ee11), default thread pool unless {@code maxThreads > 0}. */
   static final class Jetty implements Stack, OverloadScenario {
-    private final Health health = BuiltInStack.readyHealth();
+    private final HealthRegistry health = BuiltInStack.readyHealth();
     private final Server server;
     private final AtomicInteger active = new AtomicInteger();
     private final int workers;
@@ -125,7 +125,7 @@ final class ServletStacks {
 
   /** Embedded Tomcat 11, default connector unless {@code maxThreads > 0}. */
   static final class TomcatStack implements Stack, OverloadScenario {
-    private final Health health = BuiltInStack.readyHealth();
+    private final HealthRegistry health = BuiltInStack.readyHealth();
     private final Tomcat tomcat = new Tomcat();
     private final AtomicInteger active = new AtomicInteger();
     private final int workers;

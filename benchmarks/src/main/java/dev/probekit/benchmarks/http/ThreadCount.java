@@ -1,6 +1,6 @@
 package dev.probekit.benchmarks.http;
 
-import dev.probekit.core.ProbeServer;
+import dev.probekit.core.server.ProbeServer;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * Threads a probe server adds to the JVM while it serves: live threads are sampled every 5 ms
  * during a closed-loop load plus fresh-connection probes, and every thread that did not exist
  * before the server started and is not one of the load generator's ({@code load-*}) or of {@code
- * Health}'s check scheduler is counted.
+ * HealthRegistry}'s check scheduler is counted.
  * Budget for the built-in server: one.
  */
 final class ThreadCount {
@@ -30,7 +30,7 @@ final class ThreadCount {
   }
 
   private static Set<String> added(Supplier<Stack> factory, int connections) throws InterruptedException {
-    // Health's own threads (its check scheduler) start with the stack but are not the server's.
+    // HealthRegistry's own threads (its check scheduler) start with the stack but are not the server's.
     Set<Long> before = new HashSet<>();
     Thread.getAllStackTraces().keySet().forEach(t -> before.add(t.getId()));
     Set<String> added = new TreeSet<>();

@@ -2,7 +2,7 @@ package dev.probekit.benchmarks.http;
 
 import dev.probekit.core.CheckResult;
 import dev.probekit.core.HealthCheck;
-import dev.probekit.core.ProbeServer;
+import dev.probekit.core.server.ProbeServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -4,14 +4,14 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.DependencyWaitException;
-import dev.probekit.core.Health;
-import dev.probekit.core.InflightTracker;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ProbeServer;
-import dev.probekit.core.Waits;
+import dev.probekit.core.lifecycle.InflightTracker;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.server.ProbeServer;
+import dev.probekit.core.waits.DependencyWaitException;
+import dev.probekit.core.waits.Waits;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -41,7 +41,7 @@ public final class FaultProgram {
 
   public static void main(String[] args) throws Exception {
     String fault = args.length > 0 ? args[0] : "none";
-    Health health = Health.builder().build();
+    HealthRegistry health = HealthRegistry.builder().build();
     Lifecycle lifecycle = Lifecycle.builder(health).fromEnvironment().build();
 
     switch (fault) {

@@ -2,7 +2,7 @@ package dev.probekit.it.hostile;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.Status;
@@ -17,8 +17,8 @@ import java.time.Duration;
 final class HostileHealth {
   private HostileHealth() {}
 
-  static Health create() {
-    Health health = Health.builder().build();
+  static HealthRegistry create() {
+    HealthRegistry health = HealthRegistry.builder().build();
     health.register("ping", CheckResult::up, CheckOptions.of(Probe.LIVENESS, Probe.READINESS));
     health.register("db", () -> CheckResult.down("password=secret refused"), CheckOptions.of(Probe.READINESS));
     org.awaitility.Awaitility.await()
@@ -28,7 +28,7 @@ final class HostileHealth {
     return health;
   }
 
-  static ServletContainerInitializer servlets(Health health) {
+  static ServletContainerInitializer servlets(HealthRegistry health) {
     ProbeEndpoints endpoints = ProbeEndpoints.of(health);
     return (classes, context) -> ProbeServlets.register(context, endpoints);
   }

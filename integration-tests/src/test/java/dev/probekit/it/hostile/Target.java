@@ -2,10 +2,10 @@ package dev.probekit.it.hostile;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ProbeServer;
+import dev.probekit.core.server.ProbeServer;
 import dev.probekit.netty.NettyProbeServer;
 import dev.probekit.netty.ProbeHandler;
 import dev.probekit.spring.ProbekitAutoConfiguration;
@@ -71,7 +71,7 @@ enum Target {
   BUILT_IN {
     @Override
     Running start() {
-      Health health = HostileHealth.create();
+      HealthRegistry health = HostileHealth.create();
       ProbeServer server =
           ProbeServer.builder(ProbeEndpoints.of(health))
               .bindAddress(InetAddress.getLoopbackAddress())
@@ -85,7 +85,7 @@ enum Target {
   NETTY_PROBE_SERVER {
     @Override
     Running start() {
-      Health health = HostileHealth.create();
+      HealthRegistry health = HostileHealth.create();
       NettyProbeServer server =
           NettyProbeServer.builder(ProbeEndpoints.of(health))
               .bindAddress(InetAddress.getLoopbackAddress())
@@ -103,7 +103,7 @@ enum Target {
   NETTY_PIPELINE {
     @Override
     Running start() {
-      Health health = HostileHealth.create();
+      HealthRegistry health = HostileHealth.create();
       ProbeEndpoints endpoints = ProbeEndpoints.of(health);
       EventLoopGroup group =
           new MultiThreadIoEventLoopGroup(
@@ -148,7 +148,7 @@ enum Target {
   JETTY {
     @Override
     Running start() throws Exception {
-      Health health = HostileHealth.create();
+      HealthRegistry health = HostileHealth.create();
       Server server = new Server();
       HttpConfiguration http = new HttpConfiguration();
       http.setRequestHeaderSize(8192);
@@ -176,7 +176,7 @@ enum Target {
   TOMCAT {
     @Override
     Running start() throws Exception {
-      Health health = HostileHealth.create();
+      HealthRegistry health = HostileHealth.create();
       Path baseDir = Files.createTempDirectory("probekit-hostile-tomcat");
       Tomcat tomcat = new Tomcat();
       tomcat.setBaseDir(baseDir.toString());

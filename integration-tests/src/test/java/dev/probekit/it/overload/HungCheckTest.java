@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ProbeServer;
 import dev.probekit.core.Status;
+import dev.probekit.core.server.ProbeServer;
 import dev.probekit.it.KubeletProbe;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -31,12 +31,12 @@ class HungCheckTest {
 
   private final CountDownLatch release = new CountDownLatch(1);
   private final AtomicInteger entered = new AtomicInteger();
-  private Health health;
+  private HealthRegistry health;
   private ProbeServer server;
 
   @BeforeEach
   void start() {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     health.register("ping", CheckResult::up, CheckOptions.of(Probe.LIVENESS, Probe.READINESS));
     health.register(
         "hung",

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.Status;
@@ -60,7 +60,7 @@ class NettyProbesUnderOverloadTest {
 
   private final AtomicInteger busy = new AtomicInteger();
   private final AtomicInteger maxBusy = new AtomicInteger();
-  private Health health;
+  private HealthRegistry health;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private EventExecutorGroup app;
@@ -69,7 +69,7 @@ class NettyProbesUnderOverloadTest {
 
   @BeforeEach
   void start() throws InterruptedException {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     health.register("ping", CheckResult::up, CheckOptions.of(Probe.LIVENESS, Probe.READINESS));
     await().atMost(Duration.ofSeconds(5)).until(() -> health.snapshot(Probe.READINESS).status() == Status.UP);
     ProbeEndpoints endpoints = ProbeEndpoints.of(health);

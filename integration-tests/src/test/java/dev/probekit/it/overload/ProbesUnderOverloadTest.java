@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Health;
-import dev.probekit.core.InflightTracker;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ProbeServer;
 import dev.probekit.core.Status;
+import dev.probekit.core.lifecycle.InflightTracker;
+import dev.probekit.core.server.ProbeServer;
 import dev.probekit.it.KubeletProbe;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +41,7 @@ class ProbesUnderOverloadTest {
   private static final int WORKERS = 4;
   private static final Duration MEASURE = Duration.ofSeconds(5);
 
-  private Health health;
+  private HealthRegistry health;
   private ProbeServer probes;
   private HttpServer app;
   private ExecutorService appWorkers;
@@ -52,7 +52,7 @@ class ProbesUnderOverloadTest {
 
   @BeforeEach
   void start() throws IOException {
-    health = Health.builder().build();
+    health = HealthRegistry.builder().build();
     health.register("ping", CheckResult::up, CheckOptions.of(Probe.LIVENESS, Probe.READINESS));
     await().atMost(Duration.ofSeconds(5)).until(() -> health.snapshot(Probe.READINESS).status() == Status.UP);
     probes =

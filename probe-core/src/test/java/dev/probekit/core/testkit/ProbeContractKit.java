@@ -7,8 +7,8 @@ import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
 import dev.probekit.core.CheckState;
 import dev.probekit.core.DetailsPolicy;
-import dev.probekit.core.Health;
 import dev.probekit.core.HealthCheck;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.Status;
@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Timeout;
  * extends this class, implements {@link #startServer(ProbeEndpoints)} and {@link #stopServer()},
  * and inherits every test.
  *
- * <p>Each test builds its own {@link Health} with short intervals and no jitter, the {@link
+ * <p>Each test builds its own {@link HealthRegistry} with short intervals and no jitter, the {@link
  * ProbeEndpoints} it needs (some with a prefix or a {@link DetailsPolicy}), starts the server once,
  * and talks to it over real HTTP with {@code java.net.http.HttpClient}, or over a raw socket for
  * requests that client refuses to send. Nothing sleeps: asynchronous state is awaited with
@@ -86,7 +86,7 @@ public abstract class ProbeContractKit {
   /** A Java or JVM stack frame, "at java.lang.Thread.run(Thread.java:840)". */
   private static final Pattern STACK_FRAME = Pattern.compile("\\bat [\\w$.]+\\([^)]*\\)");
 
-  private final List<Health> healths = new ArrayList<>();
+  private final List<HealthRegistry> healths = new ArrayList<>();
   private final List<CountDownLatch> latches = new CopyOnWriteArrayList<>();
   private URI base;
   private boolean serverStarted;
@@ -124,7 +124,7 @@ public abstract class ProbeContractKit {
           latch.countDown();
         }
       }
-      for (Health health : healths) {
+      for (HealthRegistry health : healths) {
         health.close();
       }
     }
@@ -265,7 +265,7 @@ public abstract class ProbeContractKit {
   @Test
   void singleCheckPathAnswersForThatCheckOnly() throws Exception {
     Fixture f = fixture();
-    Health health = f.health;
+    HealthRegistry health = f.health;
     SwitchableCheck queue = register(health, "queue", CheckResult.up(), Probe.READINESS);
     awaitStatus(health, "queue", Status.UP);
     serve(health);
@@ -408,7 +408,7 @@ public abstract class ProbeContractKit {
 
   @Test
   void failingProbesAre503NeverA3xxOr500() throws Exception {
-    Health health = newHealth();
+    HealthRegistry health = newHealth();
     register(health, "db", CheckResult.down("gone"), Probe.READINESS, Probe.LIVENESS);
     register(
         health,
@@ -522,7 +522,7 @@ public abstract class ProbeContractKit {
 
   @Test
   void thrownExceptionShowsItsClassAndMessageOnlyWithDetails() throws Exception {
-    Health health = newHealth();
+    HealthRegistry health = newHealth();
     register(
         health,
         "db",
@@ -546,7 +546,7 @@ public abstract class ProbeContractKit {
 
   @Test
   void thrownExceptionIsWithheldWithoutDetails() throws Exception {
-    Health health = newHealth();
+    HealthRegistry health = newHealth();
     register(
         health,
         "db",
@@ -566,7 +566,7 @@ public abstract class ProbeContractKit {
 
   @Test
   void timedOutCheckIsDownAndSaysSoWhenDetailsAreAllowed() throws Exception {
-    Health health = newHealth();
+    HealthRegistry health = newHealth();
     CountDownLatch never = latch();
     register(
         health,
@@ -586,7 +586,7 @@ public abstract class ProbeContractKit {
 
   @Test
   void checkThatHasNotRunYetIsAliveButNotReadyOrStarted() throws Exception {
-    Health health = newHealth();
+    HealthRegistry health = newHealth();
     CountDownLatch release = latch();
     register(
         health,
@@ -1159,7 +1159,7 @@ public abstract class ProbeContractKit {
 
   @Test
   void everyResponseIsSelfConsistentWhileACheckFlips() throws Exception {
-    Health health = newHealth();
+    HealthRegistry health = newHealth();
     AtomicInteger runs = new AtomicInteger();
     register(
         health,
@@ -1346,7 +1346,7 @@ public abstract class ProbeContractKit {
 
   /** The checks most tests use; every check starts UP and is awaited UP. */
   protected static final class Fixture {
-    public final Health health;
+    public final HealthRegistry health;
     /** LIVENESS. */
     public final SwitchableCheck deadlocks;
     /** READINESS, required. */
@@ -1356,7 +1356,7 @@ public abstract class ProbeContractKit {
     /** STARTUP. */
     public final SwitchableCheck migrations;
 
-    Fixture(Health health, SwitchableCheck deadlocks, SwitchableCheck db, SwitchableCheck cache,
+    Fixture(HealthRegistry health, SwitchableCheck deadlocks, SwitchableCheck db, SwitchableCheck cache,
         SwitchableCheck migrations) {
       this.health = health;
       this.deadlocks = deadlocks;
@@ -1367,11 +1367,11 @@ public abstract class ProbeContractKit {
   }
 
   /**
-   * A new {@link Health} with checks deadlocks (liveness), db (readiness), cache (readiness,
+   * A new {@link HealthRegistry} with checks deadlocks (liveness), db (readiness), cache (readiness,
    * optional) and migrations (startup), registered in that order, all UP.
    */
   protected final Fixture fixture() {
-    Health health = newHealth();
+    HealthRegistry health = newHealth();
     SwitchableCheck deadlocks = register(health, "deadlocks", CheckResult.up(), Probe.LIVENESS);
     SwitchableCheck db = register(health, "db", CheckResult.up(), Probe.READINESS);
     SwitchableCheck cache = new SwitchableCheck(CheckResult.up());
@@ -1383,10 +1383,10 @@ public abstract class ProbeContractKit {
     return new Fixture(health, deadlocks, db, cache, migrations);
   }
 
-  /** A {@link Health} with a 20 ms default interval, no jitter and a 5 s default timeout; closed after the test. */
-  protected final Health newHealth() {
-    Health health =
-        Health.builder().jitter(0).defaultInterval(INTERVAL).defaultTimeout(Duration.ofSeconds(5)).build();
+  /** A {@link HealthRegistry} with a 20 ms default interval, no jitter and a 5 s default timeout; closed after the test. */
+  protected final HealthRegistry newHealth() {
+    HealthRegistry health =
+        HealthRegistry.builder().jitter(0).defaultInterval(INTERVAL).defaultTimeout(Duration.ofSeconds(5)).build();
     healths.add(health);
     return health;
   }
@@ -1399,7 +1399,7 @@ public abstract class ProbeContractKit {
   }
 
   /** Registers a {@link SwitchableCheck} starting with {@code initial} on the given probes. */
-  protected static SwitchableCheck register(Health health, String name, CheckResult initial, Probe probe,
+  protected static SwitchableCheck register(HealthRegistry health, String name, CheckResult initial, Probe probe,
       Probe... more) {
     SwitchableCheck check = new SwitchableCheck(initial);
     health.register(name, check, CheckOptions.of(probe, more));
@@ -1407,12 +1407,12 @@ public abstract class ProbeContractKit {
   }
 
   /** Registers any check. */
-  protected static void register(Health health, String name, HealthCheck check, CheckOptions options) {
+  protected static void register(HealthRegistry health, String name, HealthCheck check, CheckOptions options) {
     health.register(name, check, options);
   }
 
   /** Waits (at most 5 s) until the check's effective status is {@code status}. */
-  protected static void awaitStatus(Health health, String name, Status status) {
+  protected static void awaitStatus(HealthRegistry health, String name, Status status) {
     waiting().until(() -> health.check(name).map(CheckState::status).orElse(null) == status);
   }
 
@@ -1425,7 +1425,7 @@ public abstract class ProbeContractKit {
   }
 
   /** Starts the server for {@code health} at the root paths with details never shown. */
-  protected final URI serve(Health health) throws Exception {
+  protected final URI serve(HealthRegistry health) throws Exception {
     return serve(ProbeEndpoints.of(health));
   }
 

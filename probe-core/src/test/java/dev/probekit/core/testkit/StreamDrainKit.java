@@ -2,12 +2,12 @@ package dev.probekit.core.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.probekit.core.DrainPhase;
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
-import dev.probekit.core.ParticipantReport;
-import dev.probekit.core.ShutdownSummary;
-import dev.probekit.core.StreamRegistry;
+import dev.probekit.core.HealthRegistry;
+import dev.probekit.core.lifecycle.DrainPhase;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.ParticipantReport;
+import dev.probekit.core.lifecycle.ShutdownSummary;
+import dev.probekit.core.lifecycle.StreamRegistry;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +31,7 @@ public final class StreamDrainKit {
   private StreamDrainKit() {}
 
   /** {@return a lifecycle with pre-stop delay 0 and drain timeout 20 s, not exiting on signals} */
-  public static Lifecycle lifecycle(Health health) {
+  public static Lifecycle lifecycle(HealthRegistry health) {
     return Lifecycle.builder(health)
         .exitOnSignal(false)
         .preStopDelayMillis(0)

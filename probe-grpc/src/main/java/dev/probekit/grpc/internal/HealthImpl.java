@@ -1,6 +1,6 @@
 package dev.probekit.grpc.internal;
 
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -10,7 +10,7 @@ import io.grpc.stub.StreamObserver;
 
 /** The generated service's two methods, over {@link ServingStatuses} and a {@link WatchHub}. */
 public final class HealthImpl extends HealthGrpc.HealthImplBase {
-  private final Health health;
+  private final HealthRegistry health;
   private final WatchHub hub;
 
   /**
@@ -19,7 +19,7 @@ public final class HealthImpl extends HealthGrpc.HealthImplBase {
    * @param health the registry
    * @param hub the watchers
    */
-  public HealthImpl(Health health, WatchHub hub) {
+  public HealthImpl(HealthRegistry health, WatchHub hub) {
     this.health = health;
     this.hub = hub;
   }

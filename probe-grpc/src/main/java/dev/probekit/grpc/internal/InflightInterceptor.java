@@ -1,6 +1,6 @@
 package dev.probekit.grpc.internal;
 
-import dev.probekit.core.InflightTracker;
+import dev.probekit.core.lifecycle.InflightTracker;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;

@@ -1,7 +1,7 @@
 package dev.probekit.grpc.internal;
 
 import dev.probekit.core.CheckState;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -42,7 +42,7 @@ public final class ServingStatuses {
    * @param health the registry
    * @param service the requested service name
    */
-  public static ServingStatus current(Health health, String service) {
+  public static ServingStatus current(HealthRegistry health, String service) {
     if (service.isEmpty()) {
       return overall(health);
     }
@@ -58,12 +58,12 @@ public final class ServingStatuses {
 
   /**
    * The overall status: SERVING when all three probes are UP. Computed from the probe snapshots
-   * rather than {@link Health#overall()}, which is published after the probe listeners have run:
+   * rather than {@link HealthRegistry#overall()}, which is published after the probe listeners have run:
    * a watcher told from a listener and a {@code Check} must agree.
    *
    * @param health the registry
    */
-  public static ServingStatus overall(Health health) {
+  public static ServingStatus overall(HealthRegistry health) {
     return of(
         health.snapshot(Probe.LIVENESS).isUp()
             && health.snapshot(Probe.READINESS).isUp()

@@ -1,8 +1,8 @@
 package dev.probekit.grpc.internal;
 
 import dev.probekit.core.CheckState;
-import dev.probekit.core.Health;
 import dev.probekit.core.HealthListener;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeListener;
 import dev.probekit.core.ProbeSnapshot;
@@ -34,7 +34,7 @@ public final class WatchHub implements ProbeListener, HealthListener {
    */
   static final int READY_THRESHOLD = 256;
 
-  private final Health health;
+  private final HealthRegistry health;
   private final Executor executor;
   private final int maxWatchers;
   private final Map<String, Set<WatchStream>> streams = new ConcurrentHashMap<>();
@@ -48,7 +48,7 @@ public final class WatchHub implements ProbeListener, HealthListener {
    * @param executor where watchers are written to
    * @param maxWatchers open watchers allowed at once; more are refused with RESOURCE_EXHAUSTED
    */
-  public WatchHub(Health health, Executor executor, int maxWatchers) {
+  public WatchHub(HealthRegistry health, Executor executor, int maxWatchers) {
     this.health = health;
     this.executor = executor;
     this.maxWatchers = maxWatchers;

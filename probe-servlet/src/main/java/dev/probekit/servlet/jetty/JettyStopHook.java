@@ -1,6 +1,6 @@
 package dev.probekit.servlet.jetty;
 
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.lifecycle.Lifecycle;
 import java.time.Duration;
 import java.util.Objects;
 import org.eclipse.jetty.server.Connector;

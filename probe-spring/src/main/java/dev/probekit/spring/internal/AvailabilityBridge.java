@@ -1,10 +1,10 @@
 package dev.probekit.spring.internal;
 
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeListener;
 import dev.probekit.core.ProbeSnapshot;
+import dev.probekit.core.lifecycle.Lifecycle;
 import java.util.function.Supplier;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -39,13 +39,13 @@ public final class AvailabilityBridge implements GenericApplicationListener, Pro
   static final String REFUSING = "refusing traffic (ApplicationAvailability)";
   static final String BROKEN = "broken (ApplicationAvailability)";
 
-  private final Health health;
+  private final HealthRegistry health;
   private final Supplier<Lifecycle> lifecycle;
   private final ApplicationEventPublisher publisher;
   private final Supplier<ApplicationAvailability> availability;
 
   public AvailabilityBridge(
-      Health health,
+      HealthRegistry health,
       Supplier<Lifecycle> lifecycle,
       ApplicationEventPublisher publisher,
       Supplier<ApplicationAvailability> availability) {
@@ -58,7 +58,7 @@ public final class AvailabilityBridge implements GenericApplicationListener, Pro
   }
 
   /** Holds startup and readiness DOWN ("starting") until the application has started. */
-  public static void holdWhileStarting(Health health) {
+  public static void holdWhileStarting(HealthRegistry health) {
     // An override the application set itself (an operator's "maintenance") is never clobbered.
     if (health.startup().reason().isEmpty()) {
       health.startup().down(STARTING);

@@ -1,8 +1,8 @@
 package dev.probekit.spring.internal;
 
 import dev.probekit.core.CheckOptions;
-import dev.probekit.core.Health;
 import dev.probekit.core.HealthCheck;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.spring.ProbekitCheck;
 import dev.probekit.spring.ProbekitProperties;
@@ -17,7 +17,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
  * Registers every {@link ProbekitCheck} and {@link HealthCheck} bean, and every check of a {@link
- * CheckSource} (adopted Actuator indicators), with the {@link Health} once all singletons exist,
+ * CheckSource} (adopted Actuator indicators), with the {@link HealthRegistry} once all singletons exist,
  * applying {@code probekit.checks.<name>.*} over the options from code: one rule for every check,
  * whatever registered it. A {@code probekit.checks.<name>} that matches no check gets one WARN that
  * lists the names that exist.
@@ -26,11 +26,11 @@ public final class CheckRegistrar implements SmartInitializingSingleton {
 
   private static final Logger log = LoggerFactory.getLogger(CheckRegistrar.class);
 
-  private final Health health;
+  private final HealthRegistry health;
   private final ListableBeanFactory beans;
   private final ProbekitProperties properties;
 
-  public CheckRegistrar(Health health, ListableBeanFactory beans, ProbekitProperties properties) {
+  public CheckRegistrar(HealthRegistry health, ListableBeanFactory beans, ProbekitProperties properties) {
     this.health = health;
     this.beans = beans;
     this.properties = properties;
@@ -76,7 +76,7 @@ public final class CheckRegistrar implements SmartInitializingSingleton {
       return;
     }
     if (health.check(name).isPresent()) {
-      // The application registered it in code on its own Health: its registration wins.
+      // The application registered it in code on its own HealthRegistry: its registration wins.
       log.info("check '{}' already registered; bean not registered again", name);
       return;
     }

@@ -1,12 +1,12 @@
 package dev.probekit.spring.internal;
 
-import dev.probekit.core.InflightTracker;
-import dev.probekit.core.Lifecycle;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeRequest;
 import dev.probekit.core.ProbeResponse;
-import dev.probekit.servlet.internal.RawPaths;
 import dev.probekit.core.ProbeWatch;
+import dev.probekit.core.lifecycle.InflightTracker;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.servlet.internal.RawPaths;
 import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;

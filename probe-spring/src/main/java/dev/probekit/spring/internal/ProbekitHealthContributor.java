@@ -1,7 +1,7 @@
 package dev.probekit.spring.internal;
 
 import dev.probekit.core.CheckState;
-import dev.probekit.core.Health;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeSnapshot;
 import java.util.LinkedHashMap;
@@ -26,13 +26,13 @@ public final class ProbekitHealthContributor implements CompositeHealthContribut
 
   private final Map<String, HealthIndicator> members = new LinkedHashMap<>();
 
-  public ProbekitHealthContributor(Health health) {
+  public ProbekitHealthContributor(HealthRegistry health) {
     members.put("liveness", indicator(health, Probe.LIVENESS));
     members.put("readiness", indicator(health, Probe.READINESS));
     members.put("startup", indicator(health, Probe.STARTUP));
   }
 
-  private static HealthIndicator indicator(Health health, Probe probe) {
+  private static HealthIndicator indicator(HealthRegistry health, Probe probe) {
     return new HealthIndicator() {
       @Override
       public org.springframework.boot.health.contributor.Health health() {

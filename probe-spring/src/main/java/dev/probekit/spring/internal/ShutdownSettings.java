@@ -1,6 +1,6 @@
 package dev.probekit.spring.internal;
 
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.spring.ProbekitProperties;
 import java.time.Duration;
 import org.springframework.boot.cloud.CloudPlatform;

@@ -2,9 +2,9 @@ package dev.probekit.examples.spring;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Checks;
 import dev.probekit.core.HealthCheck;
 import dev.probekit.core.Probe;
+import dev.probekit.core.checks.Checks;
 import dev.probekit.spring.ProbekitCheck;
 import java.time.Duration;
 import org.springframework.context.annotation.Bean;

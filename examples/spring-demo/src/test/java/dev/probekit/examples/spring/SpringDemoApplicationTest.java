@@ -3,7 +3,7 @@ package dev.probekit.examples.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.probekit.core.ProbeServer;
+import dev.probekit.core.server.ProbeServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -8,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.Checks;
-import dev.probekit.core.DrainPhase;
-import dev.probekit.core.Health;
-import dev.probekit.core.Lifecycle;
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ProbeServer;
-import dev.probekit.core.ShutdownSummary;
+import dev.probekit.core.checks.Checks;
+import dev.probekit.core.lifecycle.DrainPhase;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.ShutdownSummary;
+import dev.probekit.core.server.ProbeServer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -44,7 +44,7 @@ class ConsumerTest {
   void servesProbesFollowsTheCheckAndDrainsAnInflightRequest() throws Exception {
     AtomicBoolean databaseUp = new AtomicBoolean(true);
     AtomicBoolean poolClosed = new AtomicBoolean();
-    try (Health health = Health.builder().build()) {
+    try (HealthRegistry health = HealthRegistry.builder().build()) {
       health.register(
           "db",
           () -> databaseUp.get() ? CheckResult.up() : CheckResult.down("connection refused"),

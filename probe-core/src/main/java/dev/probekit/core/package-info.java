@@ -1,0 +1,67 @@
+/**
+ * Probekit's model and HTTP contract: checks are registered on a {@link
+ * dev.probekit.core.HealthRegistry}, run in the background, and every change publishes an immutable
+ * {@link dev.probekit.core.ProbeSnapshot} whose responses are rendered once; {@link
+ * dev.probekit.core.ProbeEndpoints} answers {@code /livez}, {@code /readyz} and {@code /startupz}
+ * from those snapshots for every adapter.
+ *
+ * <h2>The packages</h2>
+ *
+ * <ul>
+ *   <li>{@code dev.probekit.core}: the model ({@code HealthRegistry}, {@code HealthCheck}, {@code
+ *       CheckResult}, {@code CheckOptions}, {@code Probe}, {@code Status}, snapshots, listeners)
+ *       and the HTTP contract ({@code ProbeEndpoints}, {@code ProbeRequest}, {@code ProbeResponse},
+ *       {@code DetailsPolicy}, long-poll {@code ProbeWatch});
+ *   <li>{@link dev.probekit.core.checks}: the built-in checks (TCP, HTTP, JDBC, disk, heap,
+ *       deadlocks, watchdog); the only package that uses {@code java.net.http} and {@code java.sql};
+ *   <li>{@link dev.probekit.core.waits}: waiting for dependencies at start-up;
+ *   <li>{@link dev.probekit.core.lifecycle}: the SIGTERM drain sequence and what takes part in it;
+ *   <li>{@link dev.probekit.core.server}: the built-in probe server (one thread, no dependency);
+ *   <li>{@link dev.probekit.core.micrometer}: the metrics binder; the only package that references
+ *       Micrometer, which stays optional;
+ *   <li>{@code dev.probekit.core.internal}: implementation shared by the packages and modules;
+ *       not API. Signals ({@code jdk.unsupported}) are caught there and nowhere else.
+ * </ul>
+ *
+ * <p>The packages depend in one direction: {@code checks} and {@code lifecycle} on this one; {@code
+ * waits} on those; {@code server} and {@code micrometer} on {@code lifecycle}. Nothing here depends
+ * on them.
+ *
+ * <h2>A {@code /readyz} request, from socket to bytes</h2>
+ *
+ * <pre>
+ *   kubelet ── GET /readyz ──> server.ProbeServer's selector thread (internal.NioHttpServer)
+ *     reads the head under ServerLimits (size, deadline, connection cap; hostile peers cut off)
+ *     ──> ProbeEndpoints.handle(request): route by raw path; query and If-None-Match checked
+ *     ──> HealthRegistry.snapshot(): one volatile read of the latest ProbeSnapshot
+ *     ──> the snapshot's pre-rendered ProbeResponse for READINESS (same object until a change)
+ *     ──> server.ResponseWires: identity lookup of its rendered wire bytes
+ *     ──> one gathering write; no check runs, nothing is rendered, nothing is allocated
+ *
+ *   meanwhile, on the registry's scheduler:
+ *     check due ──> run with its timeout on the check pool ──> CheckResult (a throw or hang is DOWN)
+ *     ──> thresholds (CheckOptions) ──> new status? ──> new ProbeSnapshot published + listeners told
+ * </pre>
+ *
+ * <p>The servlet, Netty, Spring and gRPC adapters take the same path from {@code
+ * ProbeEndpoints.handle} on, with their own server in front.
+ *
+ * <h2>SIGTERM, from signal to exit</h2>
+ *
+ * <pre>
+ *   SIGTERM ──> internal.OsSignals ──> lifecycle.Lifecycle.shutdown()
+ *     ANNOUNCE         readiness DOWN (503 from now on); long-poll watchers released
+ *     PRE_STOP_DELAY   wait for the load balancers to see it (fixed, or adaptive: min / quiet / max)
+ *     STOP_ACCEPTING   servers stop taking connections (their registered actions)
+ *     DRAIN            wait for every DrainParticipant: in-flight requests (InflightTracker),
+ *                      executors, consumers, streams; whatever remains at the budget is abandoned
+ *     SHUTDOWN_TASKS   run ShutdownTasks, each bounded, in order
+ *     ──> ShutdownSummary logged ──> exit 0 (clean) or 70 (degraded)
+ *   a watchdog halts with 124 if the sequence overruns its budget plus half the safety margin;
+ *   a /prestop hook runs the first two phases early and SIGTERM joins them.
+ * </pre>
+ *
+ * <p>Every call into user code on both routes (checks, listeners, actions, tasks) is guarded
+ * against any {@link java.lang.Throwable}: a failure is reported, never allowed to stop the route.
+ */
+package dev.probekit.core;
