@@ -77,8 +77,8 @@ class CoreWithoutMicrometerTest {
 
     assertThat(all).hasSizeGreaterThan(30);
     assertThat(referring)
-        .contains("dev/probekit/core/ProbeMetrics.class")
-        .allMatch(name -> name.startsWith("dev/probekit/core/ProbeMetrics"), "is ProbeMetrics");
+        .contains("dev/probekit/core/micrometer/ProbeMetrics.class")
+        .allMatch(name -> name.startsWith("dev/probekit/core/micrometer/ProbeMetrics"), "is ProbeMetrics");
   }
 
   private static byte[] read(Path file) {

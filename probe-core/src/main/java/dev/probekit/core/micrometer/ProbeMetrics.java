@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -30,12 +31,17 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes a {@link HealthRegistry} (and optionally a {@link Lifecycle}) as Micrometer meters.
+ * Publishes a {@link HealthRegistry} (and optionally a {@link Lifecycle}) as Micrometer meters: a
+ * {@link MeterBinder}, so it is used like Micrometer's own binders.
  *
  * <pre>{@code
- * ProbeMetrics metrics = ProbeMetrics.bind(health, lifecycle, meterRegistry);
- * // ... metrics.close() removes the meters again
+ * ProbeMetrics metrics = new ProbeMetrics(health, lifecycle);
+ * metrics.bindTo(meterRegistry);
+ * // ... metrics.close() removes its listeners and every meter again
  * }</pre>
+ *
+ * <p>In Spring Boot, declare it as a bean (probe-spring's starter does) and Boot binds it to the
+ * application's registry, like every {@code MeterBinder} bean.
  *
  * <table>
  *   <caption>Meters (Prometheus names in parentheses)</caption>
@@ -84,13 +90,18 @@ import java.util.concurrent.TimeUnit;
  * </table>
  *
  * <p>Checks registered after binding get their meters when registered; an unregistered check's
- * meters are removed from the registry. Nothing is global: the meters live in the registry passed
- * here, and {@link #close()} removes them.
+ * meters are removed from the registry. Nothing is global: the meters live in the registries passed
+ * to {@link #bindTo(MeterRegistry)}, and {@link #close()} removes them. Nothing is observed before
+ * the first {@code bindTo}: constructing a binder registers no listener.
+ *
+ * <p>Binding to the same registry again does nothing (events are never counted twice). Binding to
+ * a second registry registers the same meters there too, fed by the same listeners, as a
+ * composite registry would. After {@link #close()}, {@code bindTo} throws.
  *
  * <p>This is the only class of probe-core that uses Micrometer: {@code micrometer-core} is an
  * optional dependency, needed on the classpath only by applications that call this class.
  */
-public final class ProbeMetrics implements AutoCloseable {
+public final class ProbeMetrics implements MeterBinder, AutoCloseable {
 
   /** Gauge: 1 when the check is UP, 0 when DOWN, NaN before its first status. */
   public static final String CHECK_STATUS = "probekit.check.status";
@@ -129,87 +140,134 @@ public final class ProbeMetrics implements AutoCloseable {
   public static final String DRAIN_ABANDONED = "probekit.drain.abandoned";
 
   private final HealthRegistry health;
-  private final MeterRegistry registry;
+  private final Lifecycle lifecycle;
   /**
-   * Guards {@link #closed}, {@link #checks}' membership and {@link #fixedMeters}, so that a check
-   * event racing with {@link #close()} cannot leave a meter behind. HealthRegistry events arrive in order,
-   * after the health has released its lock; nothing here calls into the health while holding it.
+   * Guards {@link #closed}, {@link #bound} and each binding's meters, so that an event racing with
+   * {@link #close()} cannot leave a meter behind. HealthRegistry events arrive in order, after the
+   * registry has released its lock; nothing here calls into the health while holding this lock.
    */
   private final Object lock = new Object();
 
-  private final Map<String, CheckMeters> checks = new HashMap<>();
-  private final List<Meter> fixedMeters = new ArrayList<>();
-  private final Map<DrainPhase, Timer> phaseTimers = new EnumMap<>(DrainPhase.class);
-  private final Map<DrainPhase, Counter> faultCounters = new EnumMap<>(DrainPhase.class);
+  /** One entry per registry bound to, in binding order. */
+  private final List<Binding> bound = new ArrayList<>();
   private final Listener listener = new Listener();
-  private volatile ListenerRegistration healthRegistration;
-  private volatile ListenerRegistration lifecycleRegistration;
+  private ListenerRegistration healthRegistration;
+  private ListenerRegistration lifecycleRegistration;
+  private boolean listening;
   private volatile boolean closed;
 
-  private ProbeMetrics(HealthRegistry health, MeterRegistry registry) {
-    this.health = health;
-    this.registry = registry;
-  }
-
   /**
-   * Registers the check and probe meters of {@code health} in {@code registry}, and keeps them up
-   * to date as checks are registered, run and unregistered.
+   * A binder for the check and probe meters of {@code health}; {@link #bindTo(MeterRegistry)}
+   * registers them and keeps them up to date as checks are registered, run and unregistered.
    *
    * @param health the health to observe
-   * @param registry where the meters go
-   * @return the binding; close it to remove the meters
    */
-  public static ProbeMetrics bind(HealthRegistry health, MeterRegistry registry) {
-    Objects.requireNonNull(health, "health");
-    Objects.requireNonNull(registry, "registry");
-    ProbeMetrics metrics = new ProbeMetrics(health, registry);
-    metrics.bindHealth();
-    return metrics;
+  public ProbeMetrics(HealthRegistry health) {
+    this.health = Objects.requireNonNull(health, "health");
+    this.lifecycle = null;
   }
 
   /**
-   * {@link #bind(HealthRegistry, MeterRegistry)}, plus the in-flight gauge and the shutdown phase timers of
-   * {@code lifecycle}.
+   * {@link #ProbeMetrics(HealthRegistry)}, plus the in-flight gauge, the shutdown phase timers and
+   * the drain counters of {@code lifecycle}.
    *
    * @param health the health to observe
    * @param lifecycle the lifecycle whose in-flight requests and drain phases are measured
-   * @param registry where the meters go
-   * @return the binding; close it to remove the meters
    */
-  public static ProbeMetrics bind(HealthRegistry health, Lifecycle lifecycle, MeterRegistry registry) {
-    Objects.requireNonNull(health, "health");
-    Objects.requireNonNull(lifecycle, "lifecycle");
+  public ProbeMetrics(HealthRegistry health, Lifecycle lifecycle) {
+    this.health = Objects.requireNonNull(health, "health");
+    this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
+  }
+
+  /**
+   * Registers the meters in {@code registry} and, at the first call, starts observing the health
+   * (and the lifecycle). Does nothing when already bound to this registry.
+   *
+   * @param registry where the meters go
+   * @throws IllegalStateException after {@link #close()}
+   */
+  @Override
+  public void bindTo(MeterRegistry registry) {
     Objects.requireNonNull(registry, "registry");
-    ProbeMetrics metrics = new ProbeMetrics(health, registry);
-    metrics.bindLifecycle(lifecycle);
-    metrics.bindHealth();
-    return metrics;
+    Binding binding;
+    boolean first;
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("bindTo after close: " + this);
+      }
+      for (Binding b : bound) {
+        if (b.registry == registry) {
+          return;
+        }
+      }
+      binding = new Binding(registry);
+      bound.add(binding);
+      first = !listening;
+      listening = true;
+    }
+    if (first && !listen()) {
+      return;
+    }
+    // Listen first, then add the checks already registered: a check registered in between is
+    // seen twice, which addCheck tolerates; one unregistered in between is caught by the re-check.
+    for (String name : health.checkNames()) {
+      Optional<CheckState> state = health.check(name);
+      synchronized (lock) {
+        if (!closed) {
+          state.ifPresent(binding::addCheck);
+        }
+      }
+      if (health.check(name).isEmpty()) {
+        synchronized (lock) {
+          binding.removeCheck(name);
+        }
+      }
+    }
+  }
+
+  /** Adds the listeners; false (and nothing left behind) when closed meanwhile. */
+  private boolean listen() {
+    ListenerRegistration h = health.addListener(listener);
+    ListenerRegistration l = lifecycle == null ? null : lifecycle.addListener(new PhaseListener());
+    synchronized (lock) {
+      if (!closed) {
+        healthRegistration = h;
+        lifecycleRegistration = l;
+        return true;
+      }
+    }
+    h.close();
+    if (l != null) {
+      l.close();
+    }
+    return false;
   }
 
   /**
    * Stops observing (removes its health and lifecycle listeners) and removes every meter this
-   * binding registered. Idempotent.
+   * binder registered, from every registry it was bound to. Idempotent.
    */
   @Override
   public void close() {
+    ListenerRegistration h;
+    ListenerRegistration l;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
-      for (String name : List.copyOf(checks.keySet())) {
-        removeCheck(name);
+      for (Binding binding : bound) {
+        binding.removeAll();
       }
-      for (Meter meter : fixedMeters) {
-        registry.remove(meter);
-      }
-      fixedMeters.clear();
+      bound.clear();
+      h = healthRegistration;
+      l = lifecycleRegistration;
+      healthRegistration = null;
+      lifecycleRegistration = null;
     }
-    ListenerRegistration h = healthRegistration;
     if (h != null) {
       h.close();
     }
-    ListenerRegistration l = lifecycleRegistration;
     if (l != null) {
       l.close();
     }
@@ -218,12 +276,25 @@ public final class ProbeMetrics implements AutoCloseable {
   @Override
   public String toString() {
     synchronized (lock) {
-      return "ProbeMetrics{checks=" + checks.keySet() + (closed ? ", closed" : "") + '}';
+      return "ProbeMetrics{checks="
+          + (bound.isEmpty() ? List.of() : bound.get(0).checks.keySet())
+          + ", registries="
+          + bound.size()
+          + (closed ? ", closed" : "")
+          + '}';
     }
   }
 
-  private void bindHealth() {
-    synchronized (lock) {
+  /** The meters of this binder in one registry. Every method is called with {@link #lock} held. */
+  private final class Binding {
+    final MeterRegistry registry;
+    final Map<String, CheckMeters> checks = new HashMap<>();
+    final List<Meter> fixedMeters = new ArrayList<>();
+    final Map<DrainPhase, Timer> phaseTimers = new EnumMap<>(DrainPhase.class);
+    final Map<DrainPhase, Counter> faultCounters = new EnumMap<>(DrainPhase.class);
+
+    Binding(MeterRegistry registry) {
+      this.registry = registry;
       for (Probe probe : Probe.values()) {
         fixedMeters.add(
             Gauge.builder(PROBE_STATUS, health, h -> h.snapshot(probe).isUp() ? 1 : 0)
@@ -232,80 +303,51 @@ public final class ProbeMetrics implements AutoCloseable {
                 .strongReference(true)
                 .register(registry));
       }
-    }
-    // Listen first, then add the checks already registered: a check registered in between is
-    // seen twice, which addCheck tolerates; one unregistered in between is caught by the re-check.
-    healthRegistration = health.addListener(listener);
-    for (String name : health.checkNames()) {
-      Optional<CheckState> state = health.check(name);
-      synchronized (lock) {
-        state.ifPresent(this::addCheck);
-      }
-      if (health.check(name).isEmpty()) {
-        synchronized (lock) {
-          removeCheck(name);
+      if (lifecycle != null) {
+        fixedMeters.add(
+            Gauge.builder(INFLIGHT, lifecycle.inflight(), InflightTracker::current)
+                .description("Application requests in flight")
+                .strongReference(true)
+                .register(registry));
+        // Registered up front so that dashboards see every phase, with a count of 0 until it runs.
+        for (DrainPhase phase : DrainPhase.values()) {
+          Timer timer =
+              Timer.builder(SHUTDOWN_PHASE)
+                  .description("How long each phase of the graceful shutdown took")
+                  .tag("phase", phase.tagValue())
+                  .register(registry);
+          phaseTimers.put(phase, timer);
+          fixedMeters.add(timer);
         }
       }
     }
-  }
 
-  private void bindLifecycle(Lifecycle lifecycle) {
-    synchronized (lock) {
-      fixedMeters.add(
-          Gauge.builder(INFLIGHT, lifecycle.inflight(), InflightTracker::current)
-              .description("Application requests in flight")
-              .strongReference(true)
-              .register(registry));
-      // Registered up front so that dashboards see every phase, with a count of 0 until it runs.
-      for (DrainPhase phase : DrainPhase.values()) {
-        Timer timer =
-            Timer.builder(SHUTDOWN_PHASE)
-                .description("How long each phase of the graceful shutdown took")
-                .tag("phase", phase.tagValue())
-                .register(registry);
-        phaseTimers.put(phase, timer);
-        fixedMeters.add(timer);
+    void removeAll() {
+      for (String name : List.copyOf(checks.keySet())) {
+        removeCheck(name);
+      }
+      for (Meter meter : fixedMeters) {
+        registry.remove(meter);
+      }
+      fixedMeters.clear();
+    }
+
+    CheckMeters addCheck(CheckState state) {
+      return checks.computeIfAbsent(state.name(), name -> new CheckMeters(registry, state));
+    }
+
+    void removeCheck(String name) {
+      CheckMeters removed = checks.remove(name);
+      if (removed != null) {
+        for (Meter meter : removed.meters) {
+          registry.remove(meter);
+        }
       }
     }
-    lifecycleRegistration =
-        lifecycle.addListener(
-            new LifecycleListener() {
-              @Override
-              public void onPhaseCompleted(DrainPhase phase, Duration took) {
-                if (!closed) {
-                  phaseTimers.get(phase).record(took);
-                }
-              }
 
-              @Override
-              public void onFault(DrainPhase phase, String description) {
-                faultCounter(phase).ifPresent(Counter::increment);
-              }
-
-              @Override
-              public void onPreStopEnded(PreStopReport report) {
-                recordPreStop(report);
-              }
-
-              @Override
-              public void onParticipantDrained(ParticipantReport report) {
-                recordParticipant(report);
-              }
-
-              @Override
-              public String toString() {
-                return "ProbeMetrics.LifecycleListener";
-              }
-            });
-  }
-
-  /** Records the pre-stop evidence; its meters are registered at the first report. */
-  private void recordPreStop(PreStopReport report) {
-    String ending = report.ending().tagValue();
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
+    /** Records the pre-stop evidence; its meters are registered at the first report. */
+    void recordPreStop(PreStopReport report) {
+      String ending = report.ending().tagValue();
       preStopCounter(
               PRE_STOP_ARRIVALS,
               "Application requests that arrived during the pre-stop step",
@@ -319,91 +361,58 @@ public final class ProbeMetrics implements AutoCloseable {
       report
           .lastArrival()
           .ifPresent(
-              last -> {
-                Timer propagation =
-                    Timer.builder(PRE_STOP_PROPAGATION)
-                        .description(
-                            "When the last application request arrived after readiness DOWN")
-                        .tag("ending", ending)
-                        .register(registry);
-                if (!fixedMeters.contains(propagation)) {
-                  fixedMeters.add(propagation);
-                }
-                propagation.record(last);
-              });
+              last ->
+                  keep(
+                          Timer.builder(PRE_STOP_PROPAGATION)
+                              .description(
+                                  "When the last application request arrived after readiness DOWN")
+                              .tag("ending", ending)
+                              .register(registry))
+                      .record(last));
     }
-  }
 
-  /** Records one participant's drain; its counters are registered at its first report. */
-  private void recordParticipant(ParticipantReport report) {
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      Counter drained =
-          Counter.builder(DRAIN_DRAINED)
-              .description("Units of work a drain participant finished during the drain")
-              .tag("participant", report.name())
-              .register(registry);
-      Counter abandoned =
-          Counter.builder(DRAIN_ABANDONED)
-              .description("Units of work a drain participant still held at the drain's deadline")
-              .tag("participant", report.name())
-              .register(registry);
-      for (Counter c : List.of(drained, abandoned)) {
-        if (!fixedMeters.contains(c)) {
-          fixedMeters.add(c);
-        }
-      }
-      drained.increment(report.drained());
-      abandoned.increment(report.abandoned());
+    /** Records one participant's drain; its counters are registered at its first report. */
+    void recordParticipant(ParticipantReport report) {
+      keep(
+              Counter.builder(DRAIN_DRAINED)
+                  .description("Units of work a drain participant finished during the drain")
+                  .tag("participant", report.name())
+                  .register(registry))
+          .increment(report.drained());
+      keep(
+              Counter.builder(DRAIN_ABANDONED)
+                  .description(
+                      "Units of work a drain participant still held at the drain's deadline")
+                  .tag("participant", report.name())
+                  .register(registry))
+          .increment(report.abandoned());
     }
-  }
 
-  /** A pre-stop counter of {@code ending}, registered (and kept for close) at first use. */
-  private Counter preStopCounter(String name, String description, String ending) {
-    Counter counter =
-        Counter.builder(name).description(description).tag("ending", ending).register(registry);
-    if (!fixedMeters.contains(counter)) {
-      fixedMeters.add(counter);
+    /** A pre-stop counter of {@code ending}, registered (and kept for close) at first use. */
+    private Counter preStopCounter(String name, String description, String ending) {
+      return keep(
+          Counter.builder(name).description(description).tag("ending", ending).register(registry));
     }
-    return counter;
-  }
 
-  /** The fault counter of {@code phase}, registered at its first fault; empty once closed. */
-  private Optional<Counter> faultCounter(DrainPhase phase) {
-    synchronized (lock) {
-      if (closed) {
-        return Optional.empty();
-      }
-      return Optional.of(
-          faultCounters.computeIfAbsent(
-              phase,
-              p -> {
-                Counter counter =
-                    Counter.builder(SHUTDOWN_FAULTS)
-                        .description(
-                            "User code that threw or timed out during the shutdown; it went on")
-                        .tag("phase", p.tagValue())
-                        .register(registry);
-                fixedMeters.add(counter);
-                return counter;
-              }));
+    /** The fault counter of {@code phase}, registered at its first fault. */
+    Counter faultCounter(DrainPhase phase) {
+      return faultCounters.computeIfAbsent(
+          phase,
+          p ->
+              keep(
+                  Counter.builder(SHUTDOWN_FAULTS)
+                      .description(
+                          "User code that threw or timed out during the shutdown; it went on")
+                      .tag("phase", p.tagValue())
+                      .register(registry)));
     }
-  }
 
-  /** Call with {@link #lock} held. */
-  private CheckMeters addCheck(CheckState state) {
-    return checks.computeIfAbsent(state.name(), name -> new CheckMeters(state));
-  }
-
-  /** Call with {@link #lock} held. */
-  private void removeCheck(String name) {
-    CheckMeters removed = checks.remove(name);
-    if (removed != null) {
-      for (Meter meter : removed.meters) {
-        registry.remove(meter);
+    /** {@code meter}, remembered for {@link #removeAll()} once. */
+    private <M extends Meter> M keep(M meter) {
+      if (!fixedMeters.contains(meter)) {
+        fixedMeters.add(meter);
       }
+      return meter;
     }
   }
 
@@ -418,14 +427,14 @@ public final class ProbeMetrics implements AutoCloseable {
     }
   }
 
-  /** The meters of one check, and the status its gauges read. */
-  private final class CheckMeters {
+  /** The meters of one check in one registry, and the status its gauges read. */
+  private static final class CheckMeters {
     final List<Meter> meters = new ArrayList<>();
     final Timer duration;
     final Counter failures;
     volatile double status;
 
-    CheckMeters(CheckState state) {
+    CheckMeters(MeterRegistry registry, CheckState state) {
       this.status = statusValue(state.status());
       for (Probe probe : state.probes()) {
         meters.add(
@@ -475,33 +484,85 @@ public final class ProbeMetrics implements AutoCloseable {
     public void onRegistered(CheckState initial) {
       synchronized (lock) {
         if (!closed) {
-          addCheck(initial);
+          for (Binding binding : bound) {
+            binding.addCheck(initial);
+          }
         }
       }
     }
 
     @Override
     public void onResult(CheckState current) {
-      CheckMeters meters;
+      List<CheckMeters> meters = new ArrayList<>(1);
       synchronized (lock) {
         if (closed) {
           return;
         }
-        meters = addCheck(current);
+        for (Binding binding : bound) {
+          meters.add(binding.addCheck(current));
+        }
       }
-      meters.record(current);
+      for (CheckMeters m : meters) {
+        m.record(current);
+      }
     }
 
     @Override
     public void onUnregistered(CheckState last) {
       synchronized (lock) {
-        removeCheck(last.name());
+        for (Binding binding : bound) {
+          binding.removeCheck(last.name());
+        }
       }
     }
 
     @Override
     public String toString() {
       return "ProbeMetrics.Listener";
+    }
+  }
+
+  /** Follows the drain; its events are rare, so they are recorded with {@link #lock} held. */
+  private final class PhaseListener implements LifecycleListener {
+    @Override
+    public void onPhaseCompleted(DrainPhase phase, Duration took) {
+      synchronized (lock) {
+        for (Binding binding : bound) {
+          binding.phaseTimers.get(phase).record(took);
+        }
+      }
+    }
+
+    @Override
+    public void onFault(DrainPhase phase, String description) {
+      synchronized (lock) {
+        for (Binding binding : bound) {
+          binding.faultCounter(phase).increment();
+        }
+      }
+    }
+
+    @Override
+    public void onPreStopEnded(PreStopReport report) {
+      synchronized (lock) {
+        for (Binding binding : bound) {
+          binding.recordPreStop(report);
+        }
+      }
+    }
+
+    @Override
+    public void onParticipantDrained(ParticipantReport report) {
+      synchronized (lock) {
+        for (Binding binding : bound) {
+          binding.recordParticipant(report);
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "ProbeMetrics.LifecycleListener";
     }
   }
 }

@@ -134,7 +134,8 @@ class AdaptivePreStopTest {
             .preStopQuietPeriod(Duration.ofMillis(100))
             .build();
     MeterRegistry registry = new SimpleMeterRegistry();
-    ProbeMetrics metrics = ProbeMetrics.bind(health, lifecycle, registry);
+    ProbeMetrics metrics = new ProbeMetrics(health, lifecycle);
+    metrics.bindTo(registry);
 
     ShutdownSummary summary = lifecycle.shutdown();
 
@@ -153,7 +154,7 @@ class AdaptivePreStopTest {
     Lifecycle lifecycle =
         Lifecycle.builder(health).preStopDelay(Duration.ofMillis(500)).build();
     MeterRegistry registry = new SimpleMeterRegistry();
-    ProbeMetrics.bind(health, lifecycle, registry);
+    new ProbeMetrics(health, lifecycle).bindTo(registry);
     startTraffic(lifecycle.inflight(), announceTime(lifecycle), 200_000_000L);
 
     PreStopReport report = lifecycle.shutdown().preStop().orElseThrow();
@@ -181,7 +182,7 @@ class AdaptivePreStopTest {
             .preStopQuietPeriod(Duration.ofMillis(100))
             .build();
     MeterRegistry registry = new SimpleMeterRegistry();
-    ProbeMetrics.bind(health, lifecycle, registry);
+    new ProbeMetrics(health, lifecycle).bindTo(registry);
     List<Integer> statuses = new CopyOnWriteArrayList<>();
     // Probed from the announce listener: readiness is DOWN and the step has begun.
     lifecycle.addListener(

@@ -69,7 +69,9 @@ class DrainParticipantTest {
   void executorRejectsNewTasksAndFinishesRunningAndQueuedOnes() {
     Lifecycle lifecycle = lifecycle(LONG);
     MeterRegistry registry = new SimpleMeterRegistry();
-    toClose.add(ProbeMetrics.bind(health, lifecycle, registry));
+    ProbeMetrics metrics = new ProbeMetrics(health, lifecycle);
+    toClose.add(metrics);
+    metrics.bindTo(registry);
     DrainingExecutorService mail =
         lifecycle.addDrainParticipant(DrainParticipant.executor("mail", Executors.newFixedThreadPool(1)));
     AtomicInteger ran = new AtomicInteger();

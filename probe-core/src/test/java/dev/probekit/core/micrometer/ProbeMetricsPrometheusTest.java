@@ -27,7 +27,7 @@ class ProbeMetricsPrometheusTest {
           "db",
           () -> healthy.get() ? CheckResult.up() : CheckResult.down("refused"),
           CheckOptions.of(Probe.READINESS));
-      ProbeMetrics.bind(health, lifecycle, registry);
+      new ProbeMetrics(health, lifecycle).bindTo(registry);
 
       await()
           .atMost(Duration.ofSeconds(5))

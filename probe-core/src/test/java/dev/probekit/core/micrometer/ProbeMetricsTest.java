@@ -1,6 +1,7 @@
 package dev.probekit.core.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.probekit.core.CheckOptions;
@@ -15,11 +16,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -81,7 +84,7 @@ class ProbeMetricsTest {
         "db",
         () -> healthy.get() ? CheckResult.up() : CheckResult.down("refused"),
         every20ms(Probe.READINESS));
-    ProbeMetrics.bind(health, registry);
+    new ProbeMetrics(health).bindTo(registry);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> checkStatus("db", Probe.READINESS) == 1.0);
     assertThat(probeStatus(Probe.READINESS)).isEqualTo(1.0);
@@ -102,7 +105,7 @@ class ProbeMetricsTest {
   @Test
   void countsEveryFailedRunNotOnlyTransitions() {
     health.register("broken", () -> CheckResult.down("always"), every20ms(Probe.READINESS));
-    ProbeMetrics.bind(health, registry);
+    new ProbeMetrics(health).bindTo(registry);
 
     // Four failing runs: one transition, four failures, four timed runs.
     await().atMost(Duration.ofSeconds(5)).until(() -> failures("broken") >= 4);
@@ -123,7 +126,7 @@ class ProbeMetricsTest {
             .interval(Duration.ofSeconds(30))
             .timeout(Duration.ofMillis(150))
             .build());
-    ProbeMetrics.bind(health, registry);
+    new ProbeMetrics(health).bindTo(registry);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> failures("hangs") == 1);
     Timer timer = registry.get(ProbeMetrics.CHECK_DURATION).tag("check", "hangs").timer();
@@ -135,7 +138,7 @@ class ProbeMetricsTest {
   @Test
   void checkGaugeIsNaNUntilTheFirstStatusThenOne() {
     CountDownLatch release = new CountDownLatch(1);
-    ProbeMetrics.bind(health, registry);
+    new ProbeMetrics(health).bindTo(registry);
     health.register(
         "slow-start",
         () -> {
@@ -153,7 +156,7 @@ class ProbeMetricsTest {
 
   @Test
   void checksRegisteredAfterBindingGetOneStatusGaugePerProbe() {
-    ProbeMetrics.bind(health, registry);
+    new ProbeMetrics(health).bindTo(registry);
     assertThat(metersOf("cache")).isEmpty();
 
     health.register("cache", CheckResult::up, every20ms(Probe.LIVENESS, Probe.READINESS));
@@ -173,7 +176,7 @@ class ProbeMetricsTest {
   void unregisteringACheckRemovesItsMetersAtOnce() {
     health.register("old", CheckResult::up, every20ms(Probe.READINESS));
     health.register("kept", CheckResult::up, every20ms(Probe.READINESS));
-    ProbeMetrics.bind(health, registry);
+    new ProbeMetrics(health).bindTo(registry);
     await().atMost(Duration.ofSeconds(5)).until(() -> runs("old") >= 1);
     assertThat(metersOf("old")).hasSize(3); // status gauge, duration timer, failures counter
 
@@ -195,7 +198,8 @@ class ProbeMetricsTest {
   void closeRemovesEveryMeterAndStopsListening() {
     Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ZERO).build();
     health.register("db", CheckResult::up, every20ms(Probe.READINESS));
-    ProbeMetrics metrics = ProbeMetrics.bind(health, lifecycle, registry);
+    ProbeMetrics metrics = new ProbeMetrics(health, lifecycle);
+    metrics.bindTo(registry);
     assertThat(registry.getMeters()).hasSize(3 + 3 + 1 + DrainPhase.values().length);
 
     metrics.close();
@@ -209,7 +213,7 @@ class ProbeMetricsTest {
   @Test
   void inflightGaugeReadsTheLifecycleTracker() {
     Lifecycle lifecycle = Lifecycle.builder(health).build();
-    ProbeMetrics.bind(health, lifecycle, registry);
+    new ProbeMetrics(health, lifecycle).bindTo(registry);
     Gauge inflight = registry.get(ProbeMetrics.INFLIGHT).gauge();
     assertThat(inflight.value()).isZero();
 
@@ -231,7 +235,7 @@ class ProbeMetricsTest {
             .build();
     lifecycle.addShutdownTask("noop", () -> {});
     health.register("db", CheckResult::up, every20ms(Probe.READINESS));
-    ProbeMetrics.bind(health, lifecycle, registry);
+    new ProbeMetrics(health, lifecycle).bindTo(registry);
     await().atMost(Duration.ofSeconds(5)).until(() -> probeStatus(Probe.READINESS) == 1.0);
     for (DrainPhase phase : DrainPhase.values()) {
       assertThat(registry.get(ProbeMetrics.SHUTDOWN_PHASE).tag("phase", phase.tagValue()).timer()
@@ -263,7 +267,7 @@ class ProbeMetricsTest {
             .build();
     lifecycle.addShutdownTask(
         "flush", () -> now.addAndGet(Duration.ofMillis(700).toNanos()));
-    ProbeMetrics.bind(health, lifecycle, registry);
+    new ProbeMetrics(health, lifecycle).bindTo(registry);
 
     lifecycle.shutdown();
 
@@ -278,7 +282,7 @@ class ProbeMetricsTest {
   @Test
   void namesBecomePrometheusStyleSnakeCase() {
     health.register("db", CheckResult::up, every20ms(Probe.READINESS));
-    ProbeMetrics.bind(health, registry);
+    new ProbeMetrics(health).bindTo(registry);
     Meter.Id id =
         registry.get(ProbeMetrics.CHECK_STATUS).tags("check", "db", "probe", "readiness").gauge()
             .getId();
@@ -297,11 +301,113 @@ class ProbeMetricsTest {
     try (HealthRegistry other = HealthRegistry.builder().defaultInterval(FAST).build()) {
       health.register("a", CheckResult::up, every20ms(Probe.READINESS));
       other.register("b", () -> CheckResult.down("no"), every20ms(Probe.READINESS));
-      ProbeMetrics.bind(health, registry);
-      ProbeMetrics.bind(other, new SimpleMeterRegistry());
+      new ProbeMetrics(health).bindTo(registry);
+      new ProbeMetrics(other).bindTo(new SimpleMeterRegistry());
 
       await().atMost(Duration.ofSeconds(5)).until(() -> checkStatus("a", Probe.READINESS) == 1.0);
       assertThat(metersOf("b")).isEmpty();
     }
+  }
+
+  @Test
+  void bindingTwiceToOneRegistryCountsEveryRunOnce() {
+    AtomicInteger runs = new AtomicInteger();
+    health.register(
+        "once",
+        () -> {
+          runs.incrementAndGet();
+          return CheckResult.down("no");
+        },
+        CheckOptions.builder(Probe.READINESS).interval(Duration.ofMinutes(10)).build());
+    ProbeMetrics metrics = new ProbeMetrics(health);
+    metrics.bindTo(registry);
+    metrics.bindTo(registry);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> failures("once") >= 1);
+    assertThat(runs.get()).isEqualTo(1);
+    assertThat(failures("once")).isEqualTo(1.0);
+    assertThat(runs("once")).isEqualTo(1);
+    assertThat(metersOf("once")).hasSize(3);
+    metrics.close();
+    assertThat(registry.getMeters()).isEmpty();
+  }
+
+  @Test
+  void bindsToTwoRegistriesAndCloseRemovesItsMetersFromBoth() {
+    MeterRegistry second = new SimpleMeterRegistry();
+    Lifecycle lifecycle =
+        Lifecycle.builder(health).preStopDelay(Duration.ZERO).drainTimeout(Duration.ofSeconds(1)).build();
+    health.register("db", CheckResult::up, every20ms(Probe.READINESS));
+    ProbeMetrics metrics = new ProbeMetrics(health, lifecycle);
+    metrics.bindTo(registry);
+    metrics.bindTo(second);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> checkStatus("db", Probe.READINESS) == 1.0);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> second.get(ProbeMetrics.CHECK_STATUS).tag("check", "db").gauge().value() == 1.0);
+    // A check registered later gets its meters in both.
+    health.register("late", CheckResult::up, every20ms(Probe.LIVENESS));
+    assertThat(second.find(ProbeMetrics.CHECK_STATUS).tag("check", "late").gauges()).hasSize(1);
+    assertThat(metersOf("late")).hasSize(3);
+
+    lifecycle.shutdown();
+    for (MeterRegistry r : List.of(registry, second)) {
+      assertThat(r.get(ProbeMetrics.SHUTDOWN_PHASE).tag("phase", DrainPhase.DRAIN.tagValue()).timer().count())
+          .isEqualTo(1);
+    }
+
+    metrics.close();
+    assertThat(registry.getMeters()).isEmpty();
+    assertThat(second.getMeters()).isEmpty();
+  }
+
+  @Test
+  void bindToAfterCloseThrowsAndRegistersNothing() {
+    ProbeMetrics metrics = new ProbeMetrics(health);
+    metrics.bindTo(registry);
+    metrics.close();
+
+    MeterRegistry other = new SimpleMeterRegistry();
+    assertThatThrownBy(() -> metrics.bindTo(other))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("after close");
+    assertThat(other.getMeters()).isEmpty();
+    assertThat(registry.getMeters()).isEmpty();
+  }
+
+  @Test
+  void constructingRegistersNothingUntilBound() {
+    health.register("db", CheckResult::up, every20ms(Probe.READINESS));
+    ProbeMetrics metrics = new ProbeMetrics(health, Lifecycle.builder(health).build());
+    assertThat(registry.getMeters()).isEmpty();
+
+    metrics.bindTo(registry);
+    assertThat(metersOf("db")).hasSize(3);
+    assertThat(registry.find(ProbeMetrics.INFLIGHT).gauge()).isNotNull();
+  }
+
+  @Test
+  void closeLetsTheBinderBeCollectedWhileTheHealthAndLifecycleLiveOn() {
+    Lifecycle lifecycle = Lifecycle.builder(health).build();
+    health.register("db", CheckResult::up, every20ms(Probe.READINESS));
+    ProbeMetrics metrics = new ProbeMetrics(health, lifecycle);
+    metrics.bindTo(registry);
+    await().atMost(Duration.ofSeconds(5)).until(() -> runs("db") >= 1);
+    WeakReference<ProbeMetrics> ref = new WeakReference<>(metrics);
+
+    metrics.close();
+    metrics = null;
+
+    // Only the health's or the lifecycle's listener lists could still hold it.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              System.gc();
+              return ref.get() == null;
+            });
+    assertThat(lifecycle.inflight().current()).isZero(); // both still in use
+    assertThat(health.checkNames()).containsExactly("db");
   }
 }
