@@ -14,12 +14,16 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The starter binds Probekit's meters to the context's registry, and backs off without one. */
+/**
+ * The starter declares Probekit's binder and Boot's metrics support binds it to the context's
+ * registry; it backs off without a registry, without Micrometer or without Boot's metrics support.
+ */
 class MetricsAutoConfigurationTest {
 
   private static final AtomicBoolean DB_UP = new AtomicBoolean(true);
@@ -28,7 +32,9 @@ class MetricsAutoConfigurationTest {
       new ApplicationContextRunner()
           .withConfiguration(
               AutoConfigurations.of(
-                  ProbekitAutoConfiguration.class, ProbekitMetricsAutoConfiguration.class));
+                  MetricsAutoConfiguration.class,
+                  ProbekitAutoConfiguration.class,
+                  ProbekitMetricsAutoConfiguration.class));
 
   @Configuration(proxyBeanMethods = false)
   static class Registry {
@@ -43,6 +49,14 @@ class MetricsAutoConfigurationTest {
           "db",
           () -> DB_UP.get() ? CheckResult.up() : CheckResult.down("gone"),
           CheckOptions.builder(Probe.READINESS).interval(Duration.ofMillis(50)).build());
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnBinder {
+    @Bean
+    ProbeMetrics myMetrics(HealthRegistry health) {
+      return new ProbeMetrics(health);
     }
   }
 
@@ -77,6 +91,26 @@ class MetricsAutoConfigurationTest {
             context -> {
               assertThat(context).hasSingleBean(HealthRegistry.class);
               assertThat(context).doesNotHaveBean(ProbeMetrics.class);
+            });
+    // Nothing would bind it: the application binds one itself if it wants the meters.
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                ProbekitAutoConfiguration.class, ProbekitMetricsAutoConfiguration.class))
+        .withUserConfiguration(Registry.class)
+        .withClassLoader(new FilteredClassLoader("org.springframework.boot.micrometer.metrics"))
+        .run(context -> assertThat(context).doesNotHaveBean(ProbeMetrics.class));
+  }
+
+  @Test
+  void anApplicationsOwnBinderReplacesTheStarters() {
+    runner
+        .withUserConfiguration(Registry.class)
+        .withUserConfiguration(OwnBinder.class)
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(ProbeMetrics.class);
+              assertThat(context).hasBean("myMetrics");
             });
   }
 
