@@ -37,8 +37,8 @@ import java.util.function.BooleanSupplier;
  * probes off their main port without the JDK server of {@link ProbeServer}.
  *
  * <pre>{@code
- * NettyProbeServer probes = NettyProbeServer.builder(endpoints).port(8081).start();
- * lifecycle.addShutdownTask("probe-server", probes::close); // register first: it then closes last
+ * NettyProbeServer probes = NettyProbeServer.builder(endpoints).port(8081).lifecycle(lifecycle).start();
+ * // closes last, after every shutdown task: probes are answered through the whole drain
  * }</pre>
  *
  * <p>No client can starve the others: a request head (request line and headers, at most 8 KiB,
@@ -157,9 +157,6 @@ public final class NettyProbeServer implements AutoCloseable {
           cause instanceof IOException ? (IOException) cause : new IOException(cause));
     }
     this.serverChannel = bound.channel();
-    if (b.lifecycle != null) {
-      b.lifecycle.wakeWatchersAtDrainStart(endpoints);
-    }
   }
 
   /**
@@ -370,9 +367,12 @@ public final class NettyProbeServer implements AutoCloseable {
     }
 
     /**
-     * Ties answers to {@code lifecycle}: they carry {@code Connection: close} while it drains
-     * (this replaces {@link #closeConnections(BooleanSupplier)}), and long-poll watchers are
-     * released when it starts to drain.
+     * Ties the server to {@code lifecycle}, as {@link ProbeServer.Builder#lifecycle(Lifecycle)}
+     * does: answers carry {@code Connection: close} while it drains (this replaces {@link
+     * #closeConnections(BooleanSupplier)}), long-poll watchers are released when it starts to
+     * drain, and {@link #start()} registers the server with {@link Lifecycle#closeLast(String,
+     * AutoCloseable)}, so it closes after every shutdown task and probes are answered through the
+     * whole drain.
      *
      * @param lifecycle the service's lifecycle
      * @return this builder
@@ -391,7 +391,13 @@ public final class NettyProbeServer implements AutoCloseable {
      * @throws UncheckedIOException if the port cannot be bound
      */
     public NettyProbeServer start() {
-      return new NettyProbeServer(this);
+      NettyProbeServer server = new NettyProbeServer(this);
+      if (lifecycle != null) {
+        lifecycle.closeLast("probe-server", server);
+        // Long-poll watchers are released at drain start, even when no status changes then.
+        lifecycle.wakeWatchersAtDrainStart(endpoints);
+      }
+      return server;
     }
   }
 }

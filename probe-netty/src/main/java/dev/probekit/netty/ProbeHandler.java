@@ -30,9 +30,16 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * ch.pipeline()
  *     .addLast(new HttpServerCodec())
- *     .addLast(ProbeHandler.of(endpoints, lifecycle::isDraining))
- *     .addLast(appExecutors, new MyAppHandler());
+ *     .addLast(ProbeHandler.of(endpoints, lifecycle::isDraining)) // probes, on the event loop
+ *     .addLast(drain.newHandler())                 // counts every other request
+ *     .addLast(new HttpObjectAggregator(1 << 20))  // optional; before or after the two above
+ *     .addLast(new MyAppHandler(appExecutors));    // your handler; offloads slow work
  * }</pre>
+ *
+ * <p>Every handler runs on the event loop. Netty 4.2 deprecates {@code addLast(EventExecutorGroup,
+ * ...)}: the application's handler hands slow work to its own executor and writes the response
+ * from there ({@code ctx.writeAndFlush} hops back to the event loop). A handler placed on an
+ * executor group the old way still works behind this one.
  *
  * <p>Insert it after {@code HttpServerCodec}, before or after an {@code HttpObjectAggregator}: it
  * accepts a {@code FullHttpRequest} or an {@code HttpRequest} followed by its {@code HttpContent}

@@ -11,9 +11,7 @@
  *       stops accepting and shuts the event loop groups down after the drain;
  *   <li>{@link dev.probekit.netty.EventLoopStallCheck}: a liveness check that every event loop
  *       makes progress;
- *   <li>{@link dev.probekit.netty.NettyProbeServer}: the probes on their own Netty port;
- *   <li>{@link dev.probekit.netty.ConstantOkHandler}: the benchmarks' baseline, a server that
- *       answers {@code ok} and does nothing else.
+ *   <li>{@link dev.probekit.netty.NettyProbeServer}: the probes on their own Netty port.
  * </ul>
  */
 package dev.probekit.netty;

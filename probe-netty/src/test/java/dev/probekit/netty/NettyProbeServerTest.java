@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.ShutdownSummary;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -15,6 +17,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -130,5 +134,40 @@ class NettyProbeServerTest {
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining("cannot start probe server");
     }
+  }
+
+  @Test
+  void withALifecycleItClosesLastAfterEveryShutdownTask() throws Exception {
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ZERO).build();
+    AtomicInteger livezDuringTask = new AtomicInteger();
+    AtomicReference<String> connectionDuringTask = new AtomicReference<>();
+    AtomicInteger port = new AtomicInteger();
+    // Registered before the server: tasks run last-registered-first, so were the server an
+    // ordinary task it would be closed before this one runs.
+    lifecycle.addShutdownTask(
+        "early-task",
+        () -> {
+          try (RawHttp raw = new RawHttp(port.get())) {
+            RawHttp.Response live = raw.send(RawHttp.get("/livez")).read();
+            livezDuringTask.set(live.status);
+            connectionDuringTask.set(live.header("Connection"));
+          }
+        });
+    NettyProbeServer server =
+        NettyProbeServer.builder(ProbeEndpoints.of(health))
+            .port(0)
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .lifecycle(lifecycle)
+            .start();
+    port.set(server.port());
+
+    ShutdownSummary summary = lifecycle.shutdown();
+
+    assertThat(summary.failedTasks()).isEmpty();
+    assertThat(livezDuringTask.get()).isEqualTo(200);
+    assertThat(connectionDuringTask.get()).isEqualTo("close");
+    assertThatThrownBy(() -> new Socket("127.0.0.1", port.get()).close())
+        .isInstanceOf(ConnectException.class);
+    server.close(); // idempotent
   }
 }

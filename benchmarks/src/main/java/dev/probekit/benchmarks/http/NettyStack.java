@@ -2,7 +2,6 @@ package dev.probekit.benchmarks.http;
 
 import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.netty.ConstantOkHandler;
 import dev.probekit.netty.ProbeHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

@@ -1,4 +1,4 @@
-package dev.probekit.netty;
+package dev.probekit.benchmarks.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -19,22 +19,26 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Answers every HTTP request with {@code 200 ok}, doing nothing else: the physical limit of a
- * Netty HTTP/1.1 server, the baseline the benchmarks compare {@link ProbeHandler} against.
+ * Netty HTTP/1.1 server, the baseline the benchmarks compare probe-netty's {@code ProbeHandler}
+ * against.
  *
  * <p>It writes the same bytes a probe answer writes when UP (status, body {@code ok}, the
  * Content-Type, Cache-Control and X-Content-Type-Options headers, Content-Length, keep-alive as the
  * client asks), from a body wrapped once, without evaluating anything. Put it where the probe
- * handler would go, right after {@code HttpServerCodec}, with no aggregator. Not for production
- * use.
+ * handler would go, right after {@code HttpServerCodec}, with no aggregator. A benchmark fixture,
+ * not for production use.
  *
  * <p>Stateless and {@code @Sharable}.
  */
 @Sharable
-public final class ConstantOkHandler extends ChannelInboundHandlerAdapter {
+final class ConstantOkHandler extends ChannelInboundHandlerAdapter {
   private static final AsciiString X_CONTENT_TYPE_OPTIONS =
       AsciiString.cached("X-Content-Type-Options");
   private static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
   private static final AsciiString CACHE_CONTROL = AsciiString.cached("Cache-Control");
+  // Spelled as probe-netty's answers spell them: the same bytes on the wire.
+  private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
+  private static final AsciiString CONNECTION = AsciiString.cached("Connection");
   private static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
   private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain; charset=utf-8");
 
@@ -43,7 +47,7 @@ public final class ConstantOkHandler extends ChannelInboundHandlerAdapter {
           Unpooled.wrappedBuffer("ok".getBytes(StandardCharsets.UTF_8)).asReadOnly());
 
   /** A handler answering {@code ok} to every request. */
-  public ConstantOkHandler() {}
+  ConstantOkHandler() {}
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -58,13 +62,13 @@ public final class ConstantOkHandler extends ChannelInboundHandlerAdapter {
         headers.set(CONTENT_TYPE, TEXT_PLAIN);
         headers.set(CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         headers.set(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
-        headers.setInt(NettyResponses.CONTENT_LENGTH, body.readableBytes());
+        headers.setInt(CONTENT_LENGTH, body.readableBytes());
         if (!keepAlive) {
-          headers.set(NettyResponses.CONNECTION, HttpHeaderValues.CLOSE);
+          headers.set(CONNECTION, HttpHeaderValues.CLOSE);
           ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {
           if (!request.protocolVersion().isKeepAliveDefault()) {
-            headers.set(NettyResponses.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            headers.set(CONNECTION, HttpHeaderValues.KEEP_ALIVE);
           }
           ctx.writeAndFlush(response);
         }
