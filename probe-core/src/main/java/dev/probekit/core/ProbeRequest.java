@@ -1,5 +1,7 @@
 package dev.probekit.core;
 
+import dev.probekit.core.internal.TargetRequest;
+
 /**
  * What {@link ProbeEndpoints} needs to know about an HTTP request; each adapter implements it as a
  * thin view over its server's own request type.
@@ -36,22 +38,7 @@ public interface ProbeRequest {
    * @return the request
    */
   static ProbeRequest of(String method, String rawPath, String rawQuery, String accept) {
-    return new ProbeRequest() {
-      @Override
-      public String method() {
-        return method;
-      }
-
-      @Override
-      public String rawPath() {
-        return rawPath;
-      }
-
-      @Override
-      public String rawQuery() {
-        return rawQuery;
-      }
-
+    return new TargetRequest(method, rawPath, rawQuery) {
       @Override
       public String header(String name) {
         return accept != null && "Accept".equalsIgnoreCase(name) ? accept : null;

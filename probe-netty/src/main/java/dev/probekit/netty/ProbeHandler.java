@@ -3,6 +3,7 @@ package dev.probekit.netty;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeResponse;
 import dev.probekit.core.ProbeWatch;
+import dev.probekit.core.internal.RequestTargets;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
@@ -155,7 +156,7 @@ public final class ProbeHandler extends ChannelDuplexHandler {
         release(ctx, parked, parked.watch.poll(true));
       }
       HttpRequest request = (HttpRequest) msg;
-      String path = HttpRequestView.rawPath(request.uri());
+      String path = RequestTargets.rawPath(request.uri());
       if (request.decoderResult().isSuccess() && endpoints.matches(path)) {
         onProbeRequest(ctx, request, path);
         return;

@@ -154,10 +154,13 @@ final class HeadParser {
     if (length > MAX_DISCARDED_BODY) {
       throw new Rejection(BODY_TOO_LARGE);
     }
-    int question = target.indexOf('?');
-    String path = question < 0 ? target : target.substring(0, question);
-    String query = question < 0 ? null : target.substring(question + 1);
-    return new RequestHead(method, path, query, minor, fields, transferEncoding || length > 0);
+    return new RequestHead(
+        method,
+        RequestTargets.rawPath(target),
+        RequestTargets.rawQuery(target),
+        minor,
+        fields,
+        transferEncoding || length > 0);
   }
 
   /** 1 or 0 for HTTP/1.1 or HTTP/1.0. */
@@ -176,9 +179,10 @@ final class HeadParser {
   }
 
   /**
-   * The origin-form target, or the path and query of an absolute-form one ({@code
-   * http://host/livez}, which RFC 9112 section 3.2.2 says a server must accept; its authority
-   * replaces Host, which we do not use), or {@code *}.
+   * The target, checked: visible ASCII, and the origin form, {@code *}, or the absolute form with
+   * an {@code http}/{@code https} scheme and an authority ({@code http://host/livez}, which RFC
+   * 9112 section 3.2.2 says a server must accept; its authority replaces Host, which we do not
+   * use). {@link RequestTargets} takes the path and query from it.
    */
   private static String target(byte[] buf, int from, int to) throws Rejection {
     if (from >= to) {
@@ -207,9 +211,7 @@ final class HeadParser {
     if (pathStart == authority) {
       throw new Rejection(BAD_TARGET);
     }
-    return pathStart == target.length() || target.charAt(pathStart) == '?'
-        ? "/" + target.substring(pathStart)
-        : target.substring(pathStart);
+    return target;
   }
 
   /** Adds one {@code name: value} field to {@code headers}, name and value in turn. */

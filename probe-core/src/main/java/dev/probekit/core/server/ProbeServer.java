@@ -7,6 +7,7 @@ import dev.probekit.core.ProbeWatch;
 import dev.probekit.core.internal.HttpAnswer;
 import dev.probekit.core.internal.NioHttpServer;
 import dev.probekit.core.internal.RequestHead;
+import dev.probekit.core.internal.TargetRequest;
 import dev.probekit.core.internal.ServerLimits;
 import dev.probekit.core.lifecycle.DrainPhase;
 import dev.probekit.core.lifecycle.Lifecycle;
@@ -249,26 +250,12 @@ public final class ProbeServer implements AutoCloseable {
   }
 
   /** A {@link ProbeRequest} view of a request head. */
-  private static final class HeadRequest implements ProbeRequest {
+  private static final class HeadRequest extends TargetRequest {
     private final RequestHead head;
 
     HeadRequest(RequestHead head) {
+      super(head.method(), head.rawPath(), head.rawQuery());
       this.head = head;
-    }
-
-    @Override
-    public String method() {
-      return head.method();
-    }
-
-    @Override
-    public String rawPath() {
-      return head.rawPath();
-    }
-
-    @Override
-    public String rawQuery() {
-      return head.rawQuery();
     }
 
     @Override

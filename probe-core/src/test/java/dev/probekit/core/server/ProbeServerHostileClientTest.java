@@ -395,6 +395,7 @@ class ProbeServerHostileClientTest {
     "absolute-form target               | GET http://probe:8081/livez HTTP/1.1\\r\\nHost: probe\\r\\n\\r\\n | 200 | ok",
     "absolute-form with a query         | GET http://probe/readyz?verbose=0 HTTP/1.1\\r\\nHost: probe\\r\\n\\r\\n | 200 | ok",
     "absolute-form without a path       | GET http://probe HTTP/1.1\\r\\nHost: probe\\r\\n\\r\\n | 404 | not found",
+    "a fragment is cut off (every adapter) | GET /livez#frag HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n | 200 | ok",
     "HTTP/1.0 without Host              | GET /livez HTTP/1.0\\r\\n\\r\\n | 200 | ok",
     "leading empty lines                | \\r\\n\\r\\nGET /livez HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n | 200 | ok",
     "bare LF line ends                  | GET /livez HTTP/1.1\\nHost: x\\n\\n | 200 | ok",

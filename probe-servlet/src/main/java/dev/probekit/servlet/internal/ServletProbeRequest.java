@@ -1,12 +1,14 @@
 package dev.probekit.servlet.internal;
 
-import dev.probekit.core.ProbeRequest;
+import dev.probekit.core.internal.TargetRequest;
 import jakarta.servlet.http.HttpServletRequest;
 
-/** A {@link ProbeRequest} view of a servlet request; created per request, never shared. */
-public final class ServletProbeRequest implements ProbeRequest {
+/**
+ * A {@link dev.probekit.core.ProbeRequest} view of a servlet request; created per request, never
+ * shared.
+ */
+public final class ServletProbeRequest extends TargetRequest {
   private final HttpServletRequest request;
-  private final String rawPath;
 
   /**
    * A view of {@code request}.
@@ -15,24 +17,9 @@ public final class ServletProbeRequest implements ProbeRequest {
    * @param rawPath its raw path within the context, from {@link RawPaths#withinContext}
    */
   public ServletProbeRequest(HttpServletRequest request, String rawPath) {
-    this.request = request;
-    this.rawPath = rawPath;
-  }
-
-  @Override
-  public String method() {
-    return request.getMethod();
-  }
-
-  @Override
-  public String rawPath() {
-    return rawPath;
-  }
-
-  @Override
-  public String rawQuery() {
     // getQueryString() is the query as sent, not decoded, as ProbeEndpoints expects.
-    return request.getQueryString();
+    super(request.getMethod(), rawPath, request.getQueryString());
+    this.request = request;
   }
 
   @Override

@@ -1,12 +1,12 @@
 package dev.probekit.spring.internal;
 
 import dev.probekit.core.ProbeEndpoints;
-import dev.probekit.core.ProbeRequest;
 import dev.probekit.core.ProbeResponse;
 import dev.probekit.core.ProbeWatch;
 import dev.probekit.core.lifecycle.InflightTracker;
 import dev.probekit.core.lifecycle.Lifecycle;
-import dev.probekit.servlet.internal.RawPaths;
+import dev.probekit.core.internal.RequestTargets;
+import dev.probekit.core.internal.TargetRequest;
 import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -62,10 +62,17 @@ public final class ProbeWebFilter implements WebFilter, Ordered {
     if (serveProbes) {
       // Within spring.webflux.base-path, which Boot's ContextPathCompositeHandler has already
       // matched (a request outside it never reaches a filter).
+      String target = RawTarget.of(request);
       String path =
-          RawPaths.withinContext(rawPath(request), request.getPath().contextPath().value());
+          RequestTargets.withinContext(
+              target == null ? request.getURI().getRawPath() : RequestTargets.rawPath(target),
+              request.getPath().contextPath().value());
       if (endpoints.matches(path)) {
-        Request probeRequest = new Request(request, path);
+        Request probeRequest =
+            new Request(
+                request,
+                path,
+                target == null ? request.getURI().getRawQuery() : RequestTargets.rawQuery(target));
         // Requests that come while draining are answered at once, as released watchers are.
         ProbeWatch watch = draining() ? null : endpoints.watch(probeRequest);
         if (watch != null) {
@@ -114,22 +121,6 @@ public final class ProbeWebFilter implements WebFilter, Ordered {
     return changed.timeout(watch.timeout(), Mono.fromSupplier(watch::answer));
   }
 
-  /** The path as the client sent it; see {@link RawTarget} for why not getURI(). */
-  private static String rawPath(ServerHttpRequest request) {
-    String target = rawTarget(request);
-    if (target == null) {
-      return request.getURI().getRawPath();
-    }
-    int q = target.indexOf('?');
-    return q < 0 ? target : target.substring(0, q);
-  }
-
-  private static String rawTarget(ServerHttpRequest request) {
-    String target = RawTarget.of(request);
-    // An absolute-form target ("http://host/readyz") or anything odd: trust Spring's URI.
-    return target != null && target.startsWith("/") ? target : null;
-  }
-
   private static Mono<Void> write(ProbeResponse probe, ServerHttpResponse response) {
     response.setStatusCode(HttpStatusCode.valueOf(probe.status()));
     HttpHeaders headers = response.getHeaders();
@@ -147,33 +138,16 @@ public final class ProbeWebFilter implements WebFilter, Ordered {
     return response.writeWith(Mono.just(buffer));
   }
 
-  private static final class Request implements ProbeRequest {
+  /**
+   * The exchange's request with the path and query as the client sent them (see {@link RawTarget}
+   * for why not {@code getURI()}, which is the fallback when the server is not known here).
+   */
+  private static final class Request extends TargetRequest {
     private final ServerHttpRequest request;
-    private final String rawPath;
-    private final String rawQuery;
 
-    Request(ServerHttpRequest request, String rawPath) {
+    Request(ServerHttpRequest request, String rawPath, String rawQuery) {
+      super(request.getMethod().name(), rawPath, rawQuery);
       this.request = request;
-      this.rawPath = rawPath;
-      String target = rawTarget(request);
-      int q = target == null ? -1 : target.indexOf('?');
-      this.rawQuery = target == null ? request.getURI().getRawQuery()
-          : q < 0 ? null : target.substring(q + 1);
-    }
-
-    @Override
-    public String method() {
-      return request.getMethod().name();
-    }
-
-    @Override
-    public String rawPath() {
-      return rawPath;
-    }
-
-    @Override
-    public String rawQuery() {
-      return rawQuery;
     }
 
     @Override
