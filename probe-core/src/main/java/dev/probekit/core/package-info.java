@@ -29,7 +29,7 @@
  *
  * <h2>A {@code /readyz} request, from socket to bytes</h2>
  *
- * <pre>
+ * <pre><!-- tag::readyz-route[] -->
  *   kubelet ── GET /readyz ──> server.ProbeServer's selector thread (internal.NioHttpServer)
  *     reads the head under ServerLimits (size, deadline, connection cap; hostile peers cut off)
  *     ──> ProbeEndpoints.handle(request): route by raw path; query and If-None-Match checked
@@ -41,14 +41,14 @@
  *   meanwhile, on the registry's scheduler:
  *     check due ──> run with its timeout on the check pool ──> CheckResult (a throw or hang is DOWN)
  *     ──> thresholds (CheckOptions) ──> new status? ──> new ProbeSnapshot published + listeners told
- * </pre>
+ * <!-- end::readyz-route[] --></pre>
  *
  * <p>The servlet, Netty, Spring and gRPC adapters take the same path from {@code
  * ProbeEndpoints.handle} on, with their own server in front.
  *
  * <h2>SIGTERM, from signal to exit</h2>
  *
- * <pre>
+ * <pre><!-- tag::sigterm-route[] -->
  *   SIGTERM ──> internal.OsSignals ──> lifecycle.Lifecycle.shutdown()
  *     ANNOUNCE         readiness DOWN (503 from now on); long-poll watchers released
  *     PRE_STOP_DELAY   wait for the load balancers to see it (fixed, or adaptive: min / quiet / max)
@@ -59,7 +59,10 @@
  *     ──> ShutdownSummary logged ──> exit 0 (clean) or 70 (degraded)
  *   a watchdog halts with 124 if the sequence overruns its budget plus half the safety margin;
  *   a /prestop hook runs the first two phases early and SIGTERM joins them.
- * </pre>
+ * <!-- end::sigterm-route[] --></pre>
+ *
+ * <p>ARCHITECTURE.md, at the root of the repository, shows both drawings (checked to be these) with
+ * the module and package map around them.
  *
  * <p>Every call into user code on both routes (checks, listeners, actions, tasks) is guarded
  * against any {@link java.lang.Throwable}: a failure is reported, never allowed to stop the route.
