@@ -214,16 +214,6 @@ public final class EventLoopStallCheck implements HealthCheck {
     }
 
     /**
-     * {@link #threshold(Duration)} in milliseconds.
-     *
-     * @param millis the threshold in milliseconds
-     * @return this builder
-     */
-    public Builder thresholdMillis(long millis) {
-      return threshold(Duration.ofMillis(millis));
-    }
-
-    /**
      * The ticker that measures how long tasks wait; default {@link Ticker#system()}.
      *
      * @param ticker the ticker

@@ -267,17 +267,6 @@ public final class Waits implements AutoCloseable {
     }
 
     /**
-     * {@link #deadline(Duration)} in milliseconds.
-     *
-     * @param millis the deadline in milliseconds, positive
-     * @return this builder
-     * @throws IllegalArgumentException if {@code millis} is not positive
-     */
-    public Builder deadlineMillis(long millis) {
-      return deadline(Duration.ofMillis(millis));
-    }
-
-    /**
      * How long one attempt may take, unless the dependency sets its own; default {@value
      * #DEFAULT_ATTEMPT_TIMEOUT_MILLIS} ms.
      *
@@ -288,17 +277,6 @@ public final class Waits implements AutoCloseable {
     public Builder attemptTimeout(Duration attemptTimeout) {
       this.attemptTimeout = positive("attemptTimeout", attemptTimeout);
       return this;
-    }
-
-    /**
-     * {@link #attemptTimeout(Duration)} in milliseconds.
-     *
-     * @param millis the timeout in milliseconds, positive
-     * @return this builder
-     * @throws IllegalArgumentException if {@code millis} is not positive
-     */
-    public Builder attemptTimeoutMillis(long millis) {
-      return attemptTimeout(Duration.ofMillis(millis));
     }
 
     /**
