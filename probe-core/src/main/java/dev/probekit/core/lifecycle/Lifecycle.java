@@ -482,12 +482,14 @@ public interface Lifecycle {
     }
 
     /**
-     * The ticker that times the phases and the budget; default {@link Ticker#system()}.
+     * The ticker that times the phases and the budget; default {@link Ticker#system()}. A test
+     * hook, so package-private: tests inject time through it (tests in other packages of this
+     * module through the test sources' {@code LifecycleTestHooks}).
      *
      * @param ticker the time source; tests pass a manual one
      * @return this builder
      */
-    public Builder ticker(Ticker ticker) {
+    Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
