@@ -129,7 +129,7 @@ class ProbeServerLongPollTest {
 
   @Test
   void watchersAreReleasedAtDrainStartWithConnectionClose() throws Exception {
-    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelayMillis(5_000).build();
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofMillis(5_000)).build();
     start(ProbeServer.builder(endpoints).lifecycle(lifecycle));
     Socket live = watch("/livez", "\"up\"", 30);
     Socket ready = watch("/readyz", "\"up\"", 30);
@@ -163,7 +163,7 @@ class ProbeServerLongPollTest {
   void watchersWhoseStatusDoesNotChangeAreReleasedAtDrainEvenIfReadinessWasAlreadyDown()
       throws Exception {
     health.readiness().down("warming up");
-    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelayMillis(5_000).build();
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofMillis(5_000)).build();
     start(ProbeServer.builder(endpoints).lifecycle(lifecycle));
     Socket ready = watch("/readyz", "\"down\"", 30);
     waiting().until(() -> endpoints.hub().size() == 1);

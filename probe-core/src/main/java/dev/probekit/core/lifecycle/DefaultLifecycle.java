@@ -580,7 +580,7 @@ final class DefaultLifecycle implements Lifecycle {
       ShutdownSummary summary;
       synchronized (phaseDurations) {
         summary =
-            ShutdownSummary.of(
+            new ShutdownSummary(
                 phaseDurations,
                 Duration.ofNanos(ticker.read() - budgetStart),
                 Math.max(0, drainedCount),
