@@ -7,8 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The sample of docs/metrics.md, written against ProbeMetrics as a Micrometer MeterBinder (issue
- * 16). Not compiled until that API lands: then move this file to src/test/java and change the
- * marker in docs/metrics.md to match. DocsSnippetsTest already checks the Markdown against it.
+ * 16). Excluded from compilation in this module's pom.xml until that API lands; then delete the
+ * exclusion. DocsSnippetsTest already checks the Markdown against it.
  */
 final class MetricsSnippets {
 
