@@ -1,5 +1,7 @@
 package dev.probekit.core;
 
+import static dev.probekit.core.internal.Arguments.positive;
+
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -280,14 +282,6 @@ public final class CheckOptions {
      */
     public CheckOptions build() {
       return new CheckOptions(this);
-    }
-
-    private static Duration positive(String name, Duration value) {
-      Objects.requireNonNull(value, name);
-      if (value.isZero() || value.isNegative()) {
-        throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-      }
-      return value;
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.probekit.core;
 
+import static dev.probekit.core.internal.Arguments.positive;
+
 import dev.probekit.core.internal.Ticker;
 import java.time.Clock;
 import java.time.Duration;
@@ -287,14 +289,6 @@ public interface HealthRegistry extends AutoCloseable {
      */
     public HealthRegistry build() {
       return new DefaultHealthRegistry(this);
-    }
-
-    private static Duration positive(String name, Duration value) {
-      Objects.requireNonNull(value, name);
-      if (value.isZero() || value.isNegative()) {
-        throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-      }
-      return value;
     }
   }
 }

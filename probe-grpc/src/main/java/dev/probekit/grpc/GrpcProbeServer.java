@@ -1,6 +1,7 @@
 package dev.probekit.grpc;
 
 import dev.probekit.core.HealthRegistry;
+import dev.probekit.core.internal.Arguments;
 import dev.probekit.core.lifecycle.Lifecycle;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -132,10 +133,7 @@ public final class GrpcProbeServer implements AutoCloseable {
      * @return this builder
      */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
-      }
-      this.port = port;
+      this.port = Arguments.port(port);
       return this;
     }
 
@@ -157,12 +155,7 @@ public final class GrpcProbeServer implements AutoCloseable {
      * @return this builder
      */
     public Builder maxConnectionIdle(Duration maxConnectionIdle) {
-      Objects.requireNonNull(maxConnectionIdle, "maxConnectionIdle");
-      if (maxConnectionIdle.isZero() || maxConnectionIdle.isNegative()) {
-        throw new IllegalArgumentException(
-            "maxConnectionIdle: " + maxConnectionIdle + " (expected: > 0)");
-      }
-      this.maxConnectionIdle = maxConnectionIdle;
+      this.maxConnectionIdle = Arguments.positive("maxConnectionIdle", maxConnectionIdle);
       return this;
     }
 

@@ -1,6 +1,9 @@
 package dev.probekit.netty;
 
+import static dev.probekit.core.internal.Arguments.positive;
+
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.internal.Arguments;
 import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.core.server.ProbeServer;
 import io.netty.bootstrap.ServerBootstrap;
@@ -57,14 +60,17 @@ public final class NettyProbeServer implements AutoCloseable {
   /** Default port: {@value}, as {@link ProbeServer#DEFAULT_PORT}. */
   public static final int DEFAULT_PORT = ProbeServer.DEFAULT_PORT;
 
-  /** Default deadline for a request head from its first byte: 1 s. */
-  public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(1);
+  /** Default deadline for a request head from its first byte: 1 s, as {@link ProbeServer#DEFAULT_HEAD_DEADLINE}. */
+  public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = ProbeServer.DEFAULT_HEAD_DEADLINE;
 
-  /** Default time after which a connection that neither reads nor writes is closed: 10 s. */
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * Default time after which a connection that neither reads nor writes is closed: 10 s, as {@link
+   * ProbeServer#DEFAULT_IDLE_TIMEOUT}.
+   */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = ProbeServer.DEFAULT_IDLE_TIMEOUT;
 
-  /** Default most connections open at once: {@value}. */
-  public static final int DEFAULT_MAX_CONNECTIONS = 128;
+  /** Default most connections open at once: {@value}, as {@link ProbeServer#DEFAULT_MAX_CONNECTIONS}. */
+  public static final int DEFAULT_MAX_CONNECTIONS = ProbeServer.DEFAULT_MAX_CONNECTIONS;
 
   /** Longest request line accepted by the codec (414 past it), as the built-in server. */
   private static final int MAX_INITIAL_LINE_LENGTH = 8192;
@@ -248,10 +254,7 @@ public final class NettyProbeServer implements AutoCloseable {
      * @throws IllegalArgumentException if {@code port} is out of range
      */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
-      }
-      this.port = port;
+      this.port = Arguments.port(port);
       return this;
     }
 
@@ -334,14 +337,6 @@ public final class NettyProbeServer implements AutoCloseable {
       }
       this.maxConnections = maxConnections;
       return this;
-    }
-
-    private static Duration positive(String name, Duration value) {
-      Objects.requireNonNull(value, name);
-      if (value.isZero() || value.isNegative()) {
-        throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-      }
-      return value;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.probekit.core.checks;
 
+import static dev.probekit.core.internal.Arguments.positive;
+
 import dev.probekit.core.DetailsPolicy;
 import dev.probekit.core.HealthCheck;
 import dev.probekit.core.HealthRegistry;
@@ -279,13 +281,5 @@ public final class Checks {
 
   static long millisSince(long startNanos) {
     return (System.nanoTime() - startNanos) / 1_000_000;
-  }
-
-  private static Duration positive(String name, Duration value) {
-    Objects.requireNonNull(value, name);
-    if (value.isZero() || value.isNegative()) {
-      throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-    }
-    return value;
   }
 }

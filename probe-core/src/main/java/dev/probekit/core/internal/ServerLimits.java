@@ -1,7 +1,6 @@
 package dev.probekit.core.internal;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * What one peer may cost {@link NioHttpServer}: how long it may take to send a request head, how
@@ -16,14 +15,8 @@ public record ServerLimits(Duration headDeadline, Duration idleTimeout, int maxC
 
   /** Checks every limit. */
   public ServerLimits {
-    Objects.requireNonNull(headDeadline, "headDeadline");
-    Objects.requireNonNull(idleTimeout, "idleTimeout");
-    if (headDeadline.isNegative() || headDeadline.isZero()) {
-      throw new IllegalArgumentException("headDeadline: " + headDeadline + " (expected: > 0)");
-    }
-    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-      throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: > 0)");
-    }
+    Arguments.positive("headDeadline", headDeadline);
+    Arguments.positive("idleTimeout", idleTimeout);
     if (maxConnections < 1) {
       throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
     }

@@ -1,5 +1,7 @@
 package dev.probekit.core.lifecycle;
 
+import static dev.probekit.core.internal.Arguments.positive;
+
 import dev.probekit.core.internal.Durations;
 import dev.probekit.core.internal.Failures;
 import java.time.Duration;
@@ -311,14 +313,6 @@ public final class PollingConsumer<T> implements DrainParticipant, Counted, Auto
      */
     public PollingConsumer<T> build() {
       return new PollingConsumer<>(this);
-    }
-
-    private static Duration positive(String name, Duration d) {
-      Objects.requireNonNull(d, name);
-      if (d.isZero() || d.isNegative()) {
-        throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
-      }
-      return d;
     }
   }
 }

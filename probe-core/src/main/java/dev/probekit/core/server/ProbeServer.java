@@ -1,14 +1,17 @@
 package dev.probekit.core.server;
 
+import static dev.probekit.core.internal.Arguments.positive;
+
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeRequest;
 import dev.probekit.core.ProbeResponse;
 import dev.probekit.core.ProbeWatch;
+import dev.probekit.core.internal.Arguments;
 import dev.probekit.core.internal.HttpAnswer;
 import dev.probekit.core.internal.NioHttpServer;
 import dev.probekit.core.internal.RequestHead;
-import dev.probekit.core.internal.TargetRequest;
 import dev.probekit.core.internal.ServerLimits;
+import dev.probekit.core.internal.TargetRequest;
 import dev.probekit.core.lifecycle.DrainPhase;
 import dev.probekit.core.lifecycle.Lifecycle;
 import java.io.IOException;
@@ -291,10 +294,7 @@ public final class ProbeServer implements AutoCloseable {
      * @throws IllegalArgumentException if out of range
      */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
-      }
-      this.port = port;
+      this.port = Arguments.port(port);
       return this;
     }
 
@@ -368,14 +368,6 @@ public final class ProbeServer implements AutoCloseable {
       }
       this.maxConnections = maxConnections;
       return this;
-    }
-
-    private static Duration positive(String name, Duration value) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-      }
-      return value;
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.probekit.core.waits;
 
+import static dev.probekit.core.internal.Arguments.positive;
+
 import dev.probekit.core.CheckResult;
 import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
@@ -456,14 +458,6 @@ public final class Waits implements AutoCloseable {
         random = new java.util.SplittableRandom();
       }
       return new Waits(this);
-    }
-
-    private static Duration positive(String name, Duration value) {
-      Objects.requireNonNull(value, name);
-      if (value.isZero() || value.isNegative()) {
-        throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
-      }
-      return value;
     }
   }
 }
