@@ -2,6 +2,7 @@ package dev.probekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.probekit.testsupport.ForkedJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +27,7 @@ class CoreWithoutMicrometerTest {
         ForkedJvm.testClasspath(
             entry -> {
               String name = entry.getFileName().toString();
-              return name.equals("classes")
-                  || name.equals("test-classes")
+              return ForkedJvm.isModuleOutput(entry)
                   || name.startsWith("slf4j-api-")
                   || name.startsWith("jackson-core-");
             });
@@ -41,8 +41,8 @@ class CoreWithoutMicrometerTest {
             CoreWithoutMicrometerMain.class,
             60);
 
-    assertThat(result.exitCode).as("%s", result).isZero();
-    assertThat(result.output)
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    assertThat(result.output())
         .contains("STEP micrometer-absent")
         .contains("STEP checks-up [deadlocks, loop, heap, disk, tcp, self]")
         .contains("STEP served 200 ok")
@@ -77,8 +77,8 @@ class CoreWithoutMicrometerTest {
 
     assertThat(all).hasSizeGreaterThan(30);
     assertThat(referring)
-        .contains("dev/probekit/core/ProbeMetrics.class")
-        .allMatch(name -> name.startsWith("dev/probekit/core/ProbeMetrics"), "is ProbeMetrics");
+        .contains("dev/probekit/core/micrometer/ProbeMetrics.class")
+        .allMatch(name -> name.startsWith("dev/probekit/core/micrometer/ProbeMetrics"), "is ProbeMetrics");
   }
 
   private static byte[] read(Path file) {
