@@ -42,6 +42,7 @@ import org.springframework.boot.health.actuate.endpoint.HttpCodeStatusMapper;
 import org.springframework.boot.health.actuate.endpoint.SimpleHttpCodeStatusMapper;
 import org.springframework.boot.health.actuate.endpoint.SimpleStatusAggregator;
 import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.registry.DefaultHealthContributorRegistry;
 
@@ -107,13 +108,13 @@ public class PeersBenchmark {
   private void setUpActuator() {
     DefaultHealthContributorRegistry registry = new DefaultHealthContributorRegistry();
     registry.registerContributor(
-        "fast", (HealthIndicator) () -> org.springframework.boot.health.contributor.Health.up().build());
+        "fast", (HealthIndicator) () -> Health.up().build());
     registry.registerContributor(
         "slow",
         (HealthIndicator)
             () -> {
               Fixtures.slowDependencyCall();
-              return org.springframework.boot.health.contributor.Health.up().build();
+              return Health.up().build();
             });
     HealthEndpointGroup readiness = new Group(Set.of("fast", "slow"));
     HealthEndpointGroup primary = new Group(null);

@@ -172,7 +172,7 @@ public final class DemoService {
         Waits.builder()
             .add(Waits.jdbc(databaseUrl, databaseUser, databasePassword).named("database"))
             .deadline(config.waitDeadline)
-            .attemptTimeoutMillis(2_000)
+            .attemptTimeout(Duration.ofMillis(2_000))
             .health(health)
             .lifecycle(lifecycle)
             .build();

@@ -206,16 +206,6 @@ public final class CheckOptions {
     }
 
     /**
-     * {@link #interval(Duration)} in milliseconds.
-     *
-     * @param millis the interval in milliseconds
-     * @return this builder
-     */
-    public Builder intervalMillis(long millis) {
-      return interval(Duration.ofMillis(millis));
-    }
-
-    /**
      * How long one run may take before it counts as DOWN; default {@link HealthRegistry#DEFAULT_TIMEOUT}.
      *
      * @param timeout the timeout; positive
@@ -224,16 +214,6 @@ public final class CheckOptions {
     public Builder timeout(Duration timeout) {
       this.timeout = positive("timeout", timeout);
       return this;
-    }
-
-    /**
-     * {@link #timeout(Duration)} in milliseconds.
-     *
-     * @param millis the timeout in milliseconds
-     * @return this builder
-     */
-    public Builder timeoutMillis(long millis) {
-      return timeout(Duration.ofMillis(millis));
     }
 
     /**
@@ -249,16 +229,6 @@ public final class CheckOptions {
       }
       this.initialDelay = initialDelay;
       return this;
-    }
-
-    /**
-     * {@link #initialDelay(Duration)} in milliseconds.
-     *
-     * @param millis the initial delay in milliseconds
-     * @return this builder
-     */
-    public Builder initialDelayMillis(long millis) {
-      return initialDelay(Duration.ofMillis(millis));
     }
 
     /**

@@ -231,23 +231,25 @@ public interface HealthRegistry extends AutoCloseable {
     }
 
     /**
-     * The ticker that measures run durations; default {@link Ticker#system()}.
+     * The ticker that measures run durations; default {@link Ticker#system()}. A test hook, so
+     * package-private: tests in this package inject time; applications have no reason to.
      *
      * @param ticker the ticker
      * @return this builder
      */
-    public Builder ticker(Ticker ticker) {
+    Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
 
     /**
-     * The clock that stamps results and snapshots; default {@link Clock#systemUTC()}.
+     * The clock that stamps results and snapshots; default {@link Clock#systemUTC()}. A test hook,
+     * package-private like {@link #ticker(Ticker)}.
      *
      * @param clock the clock
      * @return this builder
      */
-    public Builder clock(Clock clock) {
+    Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }

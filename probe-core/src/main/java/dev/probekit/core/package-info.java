@@ -29,7 +29,7 @@
  *
  * <h2>A {@code /readyz} request, from socket to bytes</h2>
  *
- * <pre>
+ * <pre><!-- tag::readyz-route[] -->
  *   kubelet ── GET /readyz ──> server.ProbeServer's selector thread (internal.NioHttpServer)
  *     reads the head under ServerLimits (size, deadline, connection cap; hostile peers cut off)
  *     ──> ProbeEndpoints.handle(request): route by raw path; query and If-None-Match checked
@@ -41,25 +41,44 @@
  *   meanwhile, on the registry's scheduler:
  *     check due ──> run with its timeout on the check pool ──> CheckResult (a throw or hang is DOWN)
  *     ──> thresholds (CheckOptions) ──> new status? ──> new ProbeSnapshot published + listeners told
- * </pre>
+ * <!-- end::readyz-route[] --></pre>
  *
  * <p>The servlet, Netty, Spring and gRPC adapters take the same path from {@code
  * ProbeEndpoints.handle} on, with their own server in front.
  *
  * <h2>SIGTERM, from signal to exit</h2>
  *
- * <pre>
+ * <pre><!-- tag::sigterm-route[] -->
  *   SIGTERM ──> internal.OsSignals ──> lifecycle.Lifecycle.shutdown()
- *     ANNOUNCE         readiness DOWN (503 from now on); long-poll watchers released
- *     PRE_STOP_DELAY   wait for the load balancers to see it (fixed, or adaptive: min / quiet / max)
- *     STOP_ACCEPTING   servers stop taking connections (their registered actions)
+ *     ANNOUNCE         readiness DOWN ("shutting down"), liveness stays UP; watchers released
+ *     PRE_STOP_DELAY   serve normally (Connection: close) while the load balancers notice:
+ *                      fixed, or adaptive (min / quiet period / max)
+ *     STOP_ACCEPTING   adapters close their listeners (their registered actions)
  *     DRAIN            wait for every DrainParticipant: in-flight requests (InflightTracker),
- *                      executors, consumers, streams; whatever remains at the budget is abandoned
- *     SHUTDOWN_TASKS   run ShutdownTasks, each bounded, in order
- *     ──> ShutdownSummary logged ──> exit 0 (clean) or 70 (degraded)
+ *                      executors, consumers, streams; what remains at the deadline is abandoned
+ *     SHUTDOWN_TASKS   ShutdownTasks in reverse registration order, each with its own timeout
+ *     ──> ShutdownSummary logged (durations, drained, abandoned, failed)
+ *     ──> exit 0 (clean) or 70 (degraded)
  *   a watchdog halts with 124 if the sequence overruns its budget plus half the safety margin;
  *   a /prestop hook runs the first two phases early and SIGTERM joins them.
- * </pre>
+ * <!-- end::sigterm-route[] --></pre>
+ *
+ * <p>Who starts what: the pre-stop hook and SIGTERM each claim the first half (ANNOUNCE,
+ * PRE_STOP_DELAY) or join it, so no step runs twice whichever comes first or comes again; a
+ * pre-stop run that no SIGTERM follows within the grace period is given up ("resumed"): readiness
+ * comes back and the next pre-stop starts over.
+ *
+ * <pre><!-- tag::entry-points[] -->
+ *   preStop hook ──> preStopAsync ─┐                          ┌─(no SIGTERM in the grace period)
+ *   SIGTERM ──> shutdown ──> preStop (claim or join) ──> ANNOUNCE ──> PRE_STOP_DELAY ─┤   WARN, resume
+ *      │                                               (skipped if never ready)        │
+ *      └─ watchdog: halt(124) at budget end + margin/2                                 │
+ *   second SIGTERM ──> shutdown ──> join ◄─────────────────────────────────────────────┤
+ *                        STOP_ACCEPTING ──> DRAIN ──> SHUTDOWN_TASKS ──> closeLast ──> summary ──> exit
+ * <!-- end::entry-points[] --></pre>
+ *
+ * <p>ARCHITECTURE.md, at the root of the repository, shows these drawings (checked to be these)
+ * with the module and package map around them.
  *
  * <p>Every call into user code on both routes (checks, listeners, actions, tasks) is guarded
  * against any {@link java.lang.Throwable}: a failure is reported, never allowed to stop the route.

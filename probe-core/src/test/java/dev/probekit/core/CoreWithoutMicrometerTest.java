@@ -59,26 +59,44 @@ class CoreWithoutMicrometerTest {
 
   @Test
   void onlyProbeMetricsAndItsNestedClassesReferToMicrometer() throws IOException {
-    Path classes = Paths.get("target", "classes");
-    byte[] needle = "io/micrometer/".getBytes(StandardCharsets.US_ASCII);
-    List<String> referring;
-    List<String> all;
-    try (Stream<Path> files = Files.walk(classes)) {
-      all =
-          files
-              .filter(p -> p.toString().endsWith(".class"))
-              .map(p -> classes.relativize(p).toString().replace('\\', '/'))
-              .collect(Collectors.toList());
-    }
-    referring =
-        all.stream()
-            .filter(name -> contains(read(classes.resolve(name)), needle))
-            .collect(Collectors.toList());
-
+    List<String> all = compiledClasses();
     assertThat(all).hasSizeGreaterThan(30);
-    assertThat(referring)
+    assertThat(referringTo(all, "io/micrometer/"))
         .contains("dev/probekit/core/micrometer/ProbeMetrics.class")
-        .allMatch(name -> name.startsWith("dev/probekit/core/micrometer/ProbeMetrics"), "is ProbeMetrics");
+        .allMatch(name -> name.startsWith("dev/probekit/core/micrometer/"), "in the micrometer package");
+  }
+
+  /** Each optional part of the platform is used from one package, so it stays easy to leave out. */
+  @Test
+  void eachOptionalDependencyIsReferencedFromOnePackage() throws IOException {
+    List<String> all = compiledClasses();
+    assertThat(referringTo(all, "java/sql/"))
+        .isNotEmpty()
+        .allMatch(name -> name.startsWith("dev/probekit/core/checks/"), "in the checks package");
+    assertThat(referringTo(all, "java/net/http/"))
+        .isNotEmpty()
+        .allMatch(name -> name.startsWith("dev/probekit/core/checks/"), "in the checks package");
+    assertThat(referringTo(all, "sun/misc/"))
+        .isNotEmpty()
+        .allMatch(name -> name.startsWith("dev/probekit/core/internal/"), "in the internal package");
+  }
+
+  private static List<String> compiledClasses() throws IOException {
+    Path classes = Paths.get("target", "classes");
+    try (Stream<Path> files = Files.walk(classes)) {
+      return files
+          .filter(p -> p.toString().endsWith(".class"))
+          .map(p -> classes.relativize(p).toString().replace('\\', '/'))
+          .collect(Collectors.toList());
+    }
+  }
+
+  private static List<String> referringTo(List<String> classNames, String prefix) {
+    Path classes = Paths.get("target", "classes");
+    byte[] needle = prefix.getBytes(StandardCharsets.US_ASCII);
+    return classNames.stream()
+        .filter(name -> contains(read(classes.resolve(name)), needle))
+        .collect(Collectors.toList());
   }
 
   private static byte[] read(Path file) {

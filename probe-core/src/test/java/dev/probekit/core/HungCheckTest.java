@@ -6,6 +6,7 @@ import static dev.probekit.core.HealthFixture.message;
 import static dev.probekit.core.HealthFixture.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -52,7 +53,7 @@ class HungCheckTest {
             inside.decrementAndGet();
           }
         },
-        CheckOptions.builder(Probe.READINESS).timeoutMillis(50).build());
+        CheckOptions.builder(Probe.READINESS).timeout(Duration.ofMillis(50)).build());
     // A second check on the same schedule: it measures time in intervals and samples the number
     // of check threads this HealthRegistry has started, from inside the pool.
     health.register(
@@ -98,7 +99,7 @@ class HungCheckTest {
           awaitIgnoringInterrupts(release);
           return CheckResult.up();
         },
-        CheckOptions.builder(Probe.READINESS).timeoutMillis(30).failureThreshold(3).build());
+        CheckOptions.builder(Probe.READINESS).timeout(Duration.ofMillis(30)).failureThreshold(3).build());
     awaitStatus(health, "hangs-later", Status.UP);
 
     // The hung run times out once; every later tick that finds it still hanging is one more
@@ -120,7 +121,7 @@ class HungCheckTest {
           awaitIgnoringInterrupts(release);
           return CheckResult.up("back");
         },
-        CheckOptions.builder(Probe.READINESS).timeoutMillis(30).build());
+        CheckOptions.builder(Probe.READINESS).timeout(Duration.ofMillis(30)).build());
     awaitStatus(health, "stuck", Status.DOWN);
     assertThat(runs.get()).isEqualTo(1);
 

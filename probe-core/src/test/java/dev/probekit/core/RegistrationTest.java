@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.probekit.core.testkit.SwitchableCheck;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,7 +23,7 @@ class RegistrationTest {
     health.register("first", () -> CheckResult.up(), CheckOptions.of(Probe.READINESS));
     awaitStatus(health, "first", Status.UP);
 
-    health.register("second", () -> CheckResult.up(), CheckOptions.builder(Probe.READINESS).initialDelayMillis(200).build());
+    health.register("second", () -> CheckResult.up(), CheckOptions.builder(Probe.READINESS).initialDelay(Duration.ofMillis(200)).build());
 
     assertThat(health.checkNames()).containsExactly("first", "second");
     assertThat(health.snapshot(Probe.READINESS).check("second").orElseThrow().status()).isEqualTo(Status.UNKNOWN);

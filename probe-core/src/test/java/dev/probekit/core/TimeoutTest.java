@@ -35,7 +35,7 @@ class TimeoutTest {
           never.await();
           return CheckResult.up();
         },
-        CheckOptions.builder(Probe.READINESS).timeoutMillis(50).build());
+        CheckOptions.builder(Probe.READINESS).timeout(Duration.ofMillis(50)).build());
 
     awaitStatus(health, "slow", Status.DOWN);
     CheckResult result = health.check("slow").orElseThrow().lastResult().orElseThrow();
@@ -85,7 +85,7 @@ class TimeoutTest {
           }
           return CheckResult.up();
         },
-        CheckOptions.builder(Probe.READINESS).timeoutMillis(30).build());
+        CheckOptions.builder(Probe.READINESS).timeout(Duration.ofMillis(30)).build());
 
     waiting().until(() -> interrupted.get() >= 2);
     // The timeout itself, or a tick that found an interrupted run not yet returned.
@@ -102,7 +102,7 @@ class TimeoutTest {
           return CheckResult.up();
         };
     health.register("inherits", blocked, CheckOptions.of(Probe.READINESS));
-    health.register("overrides", blocked, CheckOptions.builder(Probe.READINESS).timeoutMillis(40).build());
+    health.register("overrides", blocked, CheckOptions.builder(Probe.READINESS).timeout(Duration.ofMillis(40)).build());
 
     awaitStatus(health, "inherits", Status.DOWN);
     awaitStatus(health, "overrides", Status.DOWN);
@@ -155,7 +155,7 @@ class TimeoutTest {
           never.await();
           return CheckResult.up();
         },
-        CheckOptions.builder(Probe.READINESS).timeoutMillis(150).failureThreshold(3).build());
+        CheckOptions.builder(Probe.READINESS).timeout(Duration.ofMillis(150)).failureThreshold(3).build());
 
     waiting().atMost(Duration.ofSeconds(10)).until(() -> slowRunsAtTransition.get() >= 0);
     assertThat(downFrom.get()).isEqualTo(Status.UP);
@@ -196,7 +196,7 @@ class TimeoutTest {
           }
           return CheckResult.up();
         },
-        CheckOptions.builder(Probe.READINESS).timeoutMillis(30).build());
+        CheckOptions.builder(Probe.READINESS).timeout(Duration.ofMillis(30)).build());
     awaitStatus(health, "slow", Status.DOWN);
 
     gate.countDown();
@@ -217,7 +217,7 @@ class TimeoutTest {
           return CheckResult.up("fast again");
         },
         // Long enough for a fast run to get a thread and answer on a loaded machine.
-        CheckOptions.builder(Probe.READINESS).timeoutMillis(200).build());
+        CheckOptions.builder(Probe.READINESS).timeout(Duration.ofMillis(200)).build());
     awaitStatus(health, "recovering", Status.DOWN);
 
     slow.countDown();

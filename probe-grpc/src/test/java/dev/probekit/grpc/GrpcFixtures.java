@@ -72,7 +72,7 @@ final class GrpcFixtures {
 
     static Switch register(HealthRegistry health, String name, Probe probe) {
       Switch s = new Switch();
-      health.register(name, s.result::get, CheckOptions.builder(probe).intervalMillis(20).build());
+      health.register(name, s.result::get, CheckOptions.builder(probe).interval(Duration.ofMillis(20)).build());
       return s;
     }
 

@@ -214,22 +214,13 @@ public final class EventLoopStallCheck implements HealthCheck {
     }
 
     /**
-     * {@link #threshold(Duration)} in milliseconds.
-     *
-     * @param millis the threshold in milliseconds
-     * @return this builder
-     */
-    public Builder thresholdMillis(long millis) {
-      return threshold(Duration.ofMillis(millis));
-    }
-
-    /**
-     * The ticker that measures how long tasks wait; default {@link Ticker#system()}.
+     * The ticker that measures how long tasks wait; default {@link Ticker#system()}. A test hook,
+     * so package-private.
      *
      * @param ticker the ticker
      * @return this builder
      */
-    public Builder ticker(Ticker ticker) {
+    Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }

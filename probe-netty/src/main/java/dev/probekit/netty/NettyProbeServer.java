@@ -309,17 +309,6 @@ public final class NettyProbeServer implements AutoCloseable {
     }
 
     /**
-     * {@link #requestHeadTimeout(Duration)} in milliseconds.
-     *
-     * @param millis the timeout in milliseconds, positive
-     * @return this builder
-     * @throws IllegalArgumentException if {@code millis} is not positive
-     */
-    public Builder requestHeadTimeoutMillis(long millis) {
-      return requestHeadTimeout(Duration.ofMillis(millis));
-    }
-
-    /**
      * How long a connection may neither read nor write before it is closed: a keep-alive
      * connection between requests, or a client that stopped reading its answers. Default {@link
      * #DEFAULT_IDLE_TIMEOUT}.
@@ -331,17 +320,6 @@ public final class NettyProbeServer implements AutoCloseable {
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = positive("idleTimeout", idleTimeout);
       return this;
-    }
-
-    /**
-     * {@link #idleTimeout(Duration)} in milliseconds.
-     *
-     * @param millis the timeout in milliseconds, positive
-     * @return this builder
-     * @throws IllegalArgumentException if {@code millis} is not positive
-     */
-    public Builder idleTimeoutMillis(long millis) {
-      return idleTimeout(Duration.ofMillis(millis));
     }
 
     /**

@@ -203,16 +203,6 @@ public final class NettyShutdown {
     }
 
     /**
-     * {@link #quietPeriod(Duration)} in milliseconds.
-     *
-     * @param millis the quiet period in milliseconds
-     * @return this builder
-     */
-    public Builder quietPeriodMillis(long millis) {
-      return quietPeriod(Duration.ofMillis(millis));
-    }
-
-    /**
      * The longest wait for the groups to terminate, and the shutdown task's timeout; default
      * {@link #DEFAULT_TIMEOUT}. The lifecycle caps it by what is left of the grace period.
      *
@@ -226,16 +216,6 @@ public final class NettyShutdown {
       }
       this.timeout = timeout;
       return this;
-    }
-
-    /**
-     * {@link #timeout(Duration)} in milliseconds.
-     *
-     * @param millis the timeout in milliseconds
-     * @return this builder
-     */
-    public Builder timeoutMillis(long millis) {
-      return timeout(Duration.ofMillis(millis));
     }
 
     /**

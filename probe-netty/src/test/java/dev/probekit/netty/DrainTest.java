@@ -61,8 +61,8 @@ class DrainTest {
 
   private Lifecycle lifecycle(long preStopMillis, long drainMillis) {
     return Lifecycle.builder(health)
-        .preStopDelayMillis(preStopMillis)
-        .drainTimeoutMillis(drainMillis)
+        .preStopDelay(Duration.ofMillis(preStopMillis))
+        .drainTimeout(Duration.ofMillis(drainMillis))
         .gracePeriod(Duration.ofSeconds(15))
         .safetyMargin(Duration.ofSeconds(1))
         .build();
@@ -247,8 +247,8 @@ class DrainTest {
     NettyShutdown.builder(lifecycle)
         .name("stuck-server")
         .eventLoopGroup(stuck)
-        .quietPeriodMillis(0)
-        .timeoutMillis(300)
+        .quietPeriod(Duration.ZERO)
+        .timeout(Duration.ofMillis(300))
         .register();
     try {
       long start = System.nanoTime();
@@ -268,7 +268,7 @@ class DrainTest {
     Lifecycle lifecycle = lifecycle(0, 0);
 
     assertThatThrownBy(
-            () -> NettyShutdown.builder(lifecycle).quietPeriodMillis(500).timeoutMillis(500).register())
+            () -> NettyShutdown.builder(lifecycle).quietPeriod(Duration.ofMillis(500)).timeout(Duration.ofMillis(500)).register())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("quietPeriod");
   }

@@ -67,7 +67,7 @@ class EventLoopStallCheckTest {
   @Test
   void isUpWhenEveryLoopRunsItsTaskInTime() throws Exception {
     EventLoopStallCheck check =
-        EventLoopStallCheck.builder().group("worker", workers).thresholdMillis(500).build();
+        EventLoopStallCheck.builder().group("worker", workers).threshold(Duration.ofMillis(500)).build();
 
     CheckResult result = check.check();
 
@@ -78,7 +78,7 @@ class EventLoopStallCheckTest {
   @Test
   void namesTheBlockedLoopAndHowLongItHasBeenBlocked() throws Exception {
     EventLoopStallCheck check =
-        EventLoopStallCheck.builder().group("worker", workers).thresholdMillis(200).build();
+        EventLoopStallCheck.builder().group("worker", workers).threshold(Duration.ofMillis(200)).build();
     assertThat(check.check().isUp()).isTrue(); // learns the loops' thread names
     block(1);
 
@@ -110,10 +110,10 @@ class EventLoopStallCheckTest {
     try (HealthRegistry health = HealthRegistry.builder().build()) {
       health.register(
           "event-loops",
-          EventLoopStallCheck.builder().group("worker", workers).thresholdMillis(200).build(),
+          EventLoopStallCheck.builder().group("worker", workers).threshold(Duration.ofMillis(200)).build(),
           CheckOptions.builder(Probe.LIVENESS)
-              .intervalMillis(100)
-              .timeoutMillis(1_000)
+              .interval(Duration.ofMillis(100))
+              .timeout(Duration.ofMillis(1_000))
               .build());
       ProbeEndpoints endpoints =
           ProbeEndpoints.builder(health).detailsPolicy(DetailsPolicy.always()).build();

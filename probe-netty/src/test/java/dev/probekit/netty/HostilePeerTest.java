@@ -63,7 +63,7 @@ class HostilePeerTest {
 
   @Test
   void closesAConnectionWhoseRequestHeadIsNotCompleteWithinTheDeadline() throws Exception {
-    try (NettyProbeServer server = server().requestHeadTimeoutMillis(300).start()) {
+    try (NettyProbeServer server = server().requestHeadTimeout(Duration.ofMillis(300)).start()) {
       Socket slow = connect(server.port());
       slow.getOutputStream().write('G');
       long t0 = System.nanoTime();
@@ -78,7 +78,7 @@ class HostilePeerTest {
 
   @Test
   void aHeadTrickledOneByteAtATimeIsClosedAtTheDeadlineFromItsFirstByte() throws Exception {
-    try (NettyProbeServer server = server().requestHeadTimeoutMillis(500).start()) {
+    try (NettyProbeServer server = server().requestHeadTimeout(Duration.ofMillis(500)).start()) {
       Socket slow = connect(server.port());
       OutputStream out = slow.getOutputStream();
       long t0 = System.nanoTime();
@@ -103,7 +103,7 @@ class HostilePeerTest {
   @Test
   void keepsAConnectionThatCompletesHeadsInTimeAndClosesItWhenIdle() throws Exception {
     try (NettyProbeServer server =
-            server().requestHeadTimeoutMillis(300).idleTimeoutMillis(700).start();
+            server().requestHeadTimeout(Duration.ofMillis(300)).idleTimeout(Duration.ofMillis(700)).start();
         RawHttp raw = new RawHttp(server.port())) {
       for (int i = 0; i < 3; i++) {
         assertThat(raw.send(RawHttp.get("/livez")).read().status).isEqualTo(200);
@@ -136,7 +136,7 @@ class HostilePeerTest {
         .hasMessage("maxConnections: 0 (expected: > 0)");
     assertThatThrownBy(() -> server().idleTimeout(Duration.ZERO))
         .hasMessage("idleTimeout: PT0S (expected: > 0)");
-    assertThatThrownBy(() -> server().requestHeadTimeoutMillis(-1))
+    assertThatThrownBy(() -> server().requestHeadTimeout(Duration.ofMillis(-1)))
         .hasMessage("requestHeadTimeout: PT-0.001S (expected: > 0)");
   }
 
@@ -147,7 +147,7 @@ class HostilePeerTest {
    */
   @Test
   void keepsAnsweringOthersWhileAClientPipelinesWithoutReading() throws Exception {
-    try (NettyProbeServer server = server().idleTimeoutMillis(60_000).start()) {
+    try (NettyProbeServer server = server().idleTimeout(Duration.ofMillis(60_000)).start()) {
       long sent = floodWithoutReading(server.port(), Duration.ofSeconds(2));
       assertThat(sent).as("bytes the server took from a non-reading client").isLessThan(32L << 20);
       try (RawHttp raw = new RawHttp(server.port())) {

@@ -52,7 +52,7 @@ class NettyLongPollTest {
   @Test
   void watchersAreReleasedAtDrainStartWithConnectionClose() throws Exception {
     health.readiness().down("warming up");
-    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelayMillis(5_000).build();
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofMillis(5_000)).build();
     start(NettyProbeServer.builder(ProbeEndpoints.of(health)).lifecycle(lifecycle));
     Socket live = watch("/livez", "\"up\"");
     Socket ready = watch("/readyz", "\"down\"");

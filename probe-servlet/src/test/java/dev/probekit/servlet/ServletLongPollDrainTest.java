@@ -39,7 +39,7 @@ class ServletLongPollDrainTest {
   void watchersAreReleasedAtDrainStartWithConnectionClose(String name) throws Exception {
     container = "jetty".equals(name) ? new JettyContainer() : new TomcatContainer();
     Lifecycle lifecycle =
-        Lifecycle.builder(health).exitOnSignal(false).preStopDelayMillis(5_000).build();
+        Lifecycle.builder(health).exitOnSignal(false).preStopDelay(Duration.ofMillis(5_000)).build();
     ProbeEndpoints endpoints = ProbeEndpoints.of(health);
     int port =
         container.start("", (classes, context) -> ProbeServlets.register(context, endpoints, lifecycle));

@@ -16,7 +16,7 @@ import java.util.Objects;
  * <pre>{@code
  * @Bean
  * ProbekitCheck database(DataSource ds) {
- *   return ProbekitCheck.of("db", () -> ..., CheckOptions.builder(Probe.READINESS).timeoutMillis(500).build());
+ *   return ProbekitCheck.of("db", () -> ..., CheckOptions.builder(Probe.READINESS).timeout(Duration.ofMillis(500)).build());
  * }
  * }</pre>
  */

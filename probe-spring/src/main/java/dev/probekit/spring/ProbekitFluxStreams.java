@@ -12,7 +12,7 @@ import reactor.core.publisher.Sinks;
  * <pre>{@code
  * @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
  * Flux<String> events() {
- *   return streams.untilDrain(Flux.interval(Duration.ofSeconds(1)).map(i -> "tick " + i));
+ *   return streams.untilDrain(Flux.interval(Duration.ofSeconds(1)).onBackpressureDrop().map(i -> "tick " + i));
  * }
  * }</pre>
  */

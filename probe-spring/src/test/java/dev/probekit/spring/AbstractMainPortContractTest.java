@@ -3,6 +3,7 @@ package dev.probekit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.lifecycle.Lifecycle;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -117,7 +118,7 @@ abstract class AbstractMainPortContractTest {
   @Test
   void springAcceptingTrafficNeverClearsAnOperatorsOverride() {
     awaitReady();
-    dev.probekit.core.HealthRegistry health = context.getBean(dev.probekit.core.HealthRegistry.class);
+    HealthRegistry health = context.getBean(HealthRegistry.class);
     health.readiness().down("maintenance");
     try {
       AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);

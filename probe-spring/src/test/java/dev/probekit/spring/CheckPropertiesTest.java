@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -30,7 +31,7 @@ class CheckPropertiesTest {
     @Bean
     HealthIndicator diskHealthIndicator() {
       return () ->
-          org.springframework.boot.health.contributor.Health.up()
+          Health.up()
               .withDetail("free", 1234L)
               .withDetail("path", "/data")
               .build();
@@ -39,7 +40,7 @@ class CheckPropertiesTest {
     @Bean
     HealthIndicator queueHealthIndicator() {
       return () ->
-          org.springframework.boot.health.contributor.Health.outOfService()
+          Health.outOfService()
               .withDetail("lag", 42)
               .build();
     }

@@ -110,7 +110,8 @@ class StreamsTest {
     // tag::webflux[]
     @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<String> events() {
-      return streams.untilDrain(Flux.interval(Duration.ZERO, Duration.ofMillis(100)).map(i -> "tick " + i));
+      return streams.untilDrain(
+          Flux.interval(Duration.ZERO, Duration.ofMillis(100)).onBackpressureDrop().map(i -> "tick " + i));
     }
     // end::webflux[]
   }

@@ -4,6 +4,7 @@ import dev.probekit.core.CheckOptions;
 import dev.probekit.core.CheckResult;
 import dev.probekit.core.HealthCheck;
 import dev.probekit.core.Probe;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.SpringBootConfiguration;
@@ -43,7 +44,7 @@ final class TestApps {
       return ProbekitCheck.of(
           "switch",
           () -> s.up.get() ? CheckResult.up() : CheckResult.down("switched off (secret=hunter2)"),
-          CheckOptions.builder(Probe.READINESS).intervalMillis(50).build());
+          CheckOptions.builder(Probe.READINESS).interval(Duration.ofMillis(50)).build());
     }
 
     @Bean

@@ -52,7 +52,7 @@ class HungCheckTest {
             }
           }
         },
-        CheckOptions.builder(Probe.READINESS).intervalMillis(100).timeoutMillis(200).build());
+        CheckOptions.builder(Probe.READINESS).interval(Duration.ofMillis(100)).timeout(Duration.ofMillis(200)).build());
     server =
         ProbeServer.builder(ProbeEndpoints.of(health))
             .bindAddress(InetAddress.getLoopbackAddress())

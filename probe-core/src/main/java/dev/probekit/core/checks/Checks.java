@@ -85,7 +85,8 @@ public final class Checks {
   }
 
   /**
-   * {@link #watchdog(String, Duration)} measuring time with {@code ticker}, for tests.
+   * {@link #watchdog(String, Duration)} measuring time with {@code ticker}: a test hook, so
+   * package-private.
    *
    * @param name names the loop in messages
    * @param maxSilence the longest silence that is still UP
@@ -93,7 +94,7 @@ public final class Checks {
    * @return the watchdog, a check to register
    * @throws IllegalArgumentException if {@code maxSilence} is not positive
    */
-  public static Watchdog watchdog(String name, Duration maxSilence, Ticker ticker) {
+  static Watchdog watchdog(String name, Duration maxSilence, Ticker ticker) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(ticker, "ticker");
     return new DefaultWatchdog(name, positive("maxSilence", maxSilence), ticker);

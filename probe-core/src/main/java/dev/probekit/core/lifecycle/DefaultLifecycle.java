@@ -36,14 +36,8 @@ import org.slf4j.LoggerFactory;
  * SIGTERM and code comes first or comes again. A pre-stop run that no shutdown follows within the
  * grace period is given up ("resumed"): readiness is released and the next pre-stop starts over.
  *
- * <pre>
- *   preStop hook ──> preStopAsync ─┐                          ┌─(no SIGTERM in the grace period)
- *   SIGTERM ──> shutdown ──> preStop (claim or join) ──> ANNOUNCE ──> PRE_STOP_DELAY ─┤   WARN, resume
- *      │                                               (skipped if never ready)        │
- *      └─ watchdog: halt(124) at budget end + margin/2                                 │
- *   second SIGTERM ──> shutdown ──> join ◄─────────────────────────────────────────────┤
- *                        STOP_ACCEPTING ──> DRAIN ──> SHUTDOWN_TASKS ──> closeLast ──> summary ──> exit
- * </pre>
+ * <p>The sequence, with its hooks, joins and watchdog, is drawn once, in the documentation of
+ * the {@code dev.probekit.core} package.
  *
  * <p>Every call into user code (stop-accepting actions, listeners, tasks, and the probe listeners
  * behind readiness DOWN) is guarded against any {@link Throwable}: logged once with its phase,
@@ -580,7 +574,7 @@ final class DefaultLifecycle implements Lifecycle {
       ShutdownSummary summary;
       synchronized (phaseDurations) {
         summary =
-            ShutdownSummary.of(
+            new ShutdownSummary(
                 phaseDurations,
                 Duration.ofNanos(ticker.read() - budgetStart),
                 Math.max(0, drainedCount),

@@ -5,16 +5,8 @@ package dev.probekit.core.lifecycle;
  * that ANNOUNCE and PRE_STOP_DELAY run again after a pre-stop call that no shutdown followed within
  * the grace period (the lifecycle then resumed normal service).
  *
- * <pre>
- *  SIGTERM / preStop / shutdown()
- *   │
- *   ├─ ANNOUNCE          readiness DOWN ("shutting down"); liveness stays UP
- *   ├─ PRE_STOP_DELAY    serve normally while load balancers notice; Connection: close
- *   ├─ STOP_ACCEPTING    adapters close their listeners
- *   ├─ DRAIN             wait for in-flight requests to reach zero, or the drain deadline
- *   ├─ SHUTDOWN_TASKS    user tasks in reverse registration order, each with its own timeout
- *   └─ (summary line)    durations, requests drained and abandoned, tasks failed
- * </pre>
+ * <p>The timeline, from the signal to the exit, is drawn in the documentation of the {@code
+ * dev.probekit.core} package.
  */
 public enum DrainPhase {
   /** Readiness turns DOWN at once; liveness stays UP. */

@@ -53,12 +53,13 @@ public final class InflightTracker {
   }
 
   /**
-   * A tracker whose {@link #awaitZero(Duration)} measures time with {@code ticker}.
+   * A tracker whose {@link #awaitZero(Duration)} measures time with {@code ticker}; package-private,
+   * for the lifecycle's injected ticker.
    *
    * @param ticker the ticker
    * @return a new tracker at zero
    */
-  public static InflightTracker create(Ticker ticker) {
+  static InflightTracker create(Ticker ticker) {
     return new InflightTracker(java.util.Objects.requireNonNull(ticker, "ticker"));
   }
 

@@ -342,17 +342,6 @@ public interface Lifecycle {
     }
 
     /**
-     * {@link #preStopDelay(Duration)} in milliseconds.
-     *
-     * @param millis the delay in milliseconds; zero or positive
-     * @return this builder
-     * @throws IllegalArgumentException if negative
-     */
-    public Builder preStopDelayMillis(long millis) {
-      return preStopDelay(Duration.ofMillis(millis));
-    }
-
-    /**
      * The least an adaptive pre-stop step lasts, for balancers that send no request that could
      * show they have moved (kube-proxy); default {@link #DEFAULT_PRE_STOP_MIN}. Must not exceed
      * the {@linkplain #preStopDelay(Duration) pre-stop delay}, which is the step's maximum.
@@ -365,17 +354,6 @@ public interface Lifecycle {
       this.preStopMin = nonNegative("preStopMin", preStopMin);
       this.preStopMinSet = true;
       return this;
-    }
-
-    /**
-     * {@link #preStopMin(Duration)} in milliseconds.
-     *
-     * @param millis the least duration in milliseconds; zero or positive
-     * @return this builder
-     * @throws IllegalArgumentException if negative
-     */
-    public Builder preStopMinMillis(long millis) {
-      return preStopMin(Duration.ofMillis(millis));
     }
 
     /**
@@ -394,17 +372,6 @@ public interface Lifecycle {
     }
 
     /**
-     * {@link #preStopQuietPeriod(Duration)} in milliseconds.
-     *
-     * @param millis the quiet period in milliseconds; zero for the fixed delay
-     * @return this builder
-     * @throws IllegalArgumentException if negative
-     */
-    public Builder preStopQuietPeriodMillis(long millis) {
-      return preStopQuietPeriod(Duration.ofMillis(millis));
-    }
-
-    /**
      * The longest wait for in-flight requests; default {@link #DEFAULT_DRAIN_TIMEOUT}.
      *
      * @param drainTimeout the timeout; zero or positive
@@ -414,17 +381,6 @@ public interface Lifecycle {
     public Builder drainTimeout(Duration drainTimeout) {
       this.drainTimeout = nonNegative("drainTimeout", drainTimeout);
       return this;
-    }
-
-    /**
-     * {@link #drainTimeout(Duration)} in milliseconds.
-     *
-     * @param millis the timeout in milliseconds; zero or positive
-     * @return this builder
-     * @throws IllegalArgumentException if negative
-     */
-    public Builder drainTimeoutMillis(long millis) {
-      return drainTimeout(Duration.ofMillis(millis));
     }
 
     /**
@@ -526,12 +482,14 @@ public interface Lifecycle {
     }
 
     /**
-     * The ticker that times the phases and the budget; default {@link Ticker#system()}.
+     * The ticker that times the phases and the budget; default {@link Ticker#system()}. A test
+     * hook, so package-private: tests inject time through it (tests in other packages of this
+     * module through the test sources' {@code LifecycleTestHooks}).
      *
      * @param ticker the time source; tests pass a manual one
      * @return this builder
      */
-    public Builder ticker(Ticker ticker) {
+    Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }

@@ -22,7 +22,7 @@ public final class ParticipantReport {
   }
 
   /**
-   * A report.
+   * A report; package-private, as only the lifecycle makes reports.
    *
    * @param name the participant's name
    * @param drained units of work that finished during the drain
@@ -31,7 +31,7 @@ public final class ParticipantReport {
    * @param failure what the participant threw or how it hung; null if neither
    * @return the report
    */
-  public static ParticipantReport of(
+  static ParticipantReport of(
       String name, long drained, long abandoned, Duration took, String failure) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(took, "took");

@@ -52,7 +52,7 @@ public final class PreStopReport {
   }
 
   /**
-   * A report.
+   * A report; package-private, as only the lifecycle makes reports.
    *
    * @param ending how the step ended
    * @param duration how long it lasted
@@ -62,7 +62,7 @@ public final class PreStopReport {
    * @param readinessDown readiness probes answered 503 during the step
    * @return the report
    */
-  public static PreStopReport of(
+  static PreStopReport of(
       Ending ending, Duration duration, Duration lastArrival, long arrivals, long readinessDown) {
     Objects.requireNonNull(ending, "ending");
     Objects.requireNonNull(duration, "duration");

@@ -24,47 +24,9 @@ public final class ShutdownSummary {
   private final PreStopReport preStop;
   private final List<ParticipantReport> participants;
 
-  private ShutdownSummary(
-      Map<DrainPhase, Duration> phaseDurations,
-      Duration total,
-      long requestsDrained,
-      long requestsAbandoned,
-      List<String> failedTasks,
-      List<String> faults,
-      PreStopReport preStop,
-      List<ParticipantReport> participants) {
-    this.phaseDurations = Collections.unmodifiableMap(new EnumMap<>(phaseDurations));
-    this.total = total;
-    this.requestsDrained = requestsDrained;
-    this.requestsAbandoned = requestsAbandoned;
-    this.failedTasks = List.copyOf(failedTasks);
-    this.faults = List.copyOf(faults);
-    this.preStop = preStop;
-    this.participants = List.copyOf(participants);
-  }
-
   /**
-   * A summary.
-   *
-   * @param phaseDurations how long each phase that ran took
-   * @param total the whole sequence's duration
-   * @param requestsDrained requests that finished between stop-accepting and the drain deadline
-   * @param requestsAbandoned requests still in flight at the drain deadline
-   * @param failedTasks names of the shutdown tasks that threw or timed out
-   * @return the summary
-   */
-  public static ShutdownSummary of(
-      Map<DrainPhase, Duration> phaseDurations,
-      Duration total,
-      long requestsDrained,
-      long requestsAbandoned,
-      List<String> failedTasks) {
-    return of(
-        phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, List.of(), null);
-  }
-
-  /**
-   * A summary with faults and the pre-stop evidence.
+   * Made only by the lifecycle when its sequence ends: the summary is an output, so it has no
+   * public factory that would grow with each thing the sequence learns to report.
    *
    * @param phaseDurations how long each phase that ran took
    * @param total the whole sequence's duration
@@ -74,34 +36,9 @@ public final class ShutdownSummary {
    * @param faults one description per failure of other user code, such as {@code
    *     "stop-accepting: stop-accepting action 'app' threw AssertionError: boom"}
    * @param preStop how the pre-stop step went; null if it did not run
-   * @return the summary
-   */
-  public static ShutdownSummary of(
-      Map<DrainPhase, Duration> phaseDurations,
-      Duration total,
-      long requestsDrained,
-      long requestsAbandoned,
-      List<String> failedTasks,
-      List<String> faults,
-      PreStopReport preStop) {
-    return of(
-        phaseDurations, total, requestsDrained, requestsAbandoned, failedTasks, faults, preStop, List.of());
-  }
-
-  /**
-   * A summary with faults, the pre-stop evidence and a report per drain participant.
-   *
-   * @param phaseDurations how long each phase that ran took
-   * @param total the whole sequence's duration
-   * @param requestsDrained requests that finished between stop-accepting and the drain deadline
-   * @param requestsAbandoned requests still in flight at the drain deadline
-   * @param failedTasks names of the shutdown tasks that threw or timed out
-   * @param faults one description per failure of other user code
-   * @param preStop how the pre-stop step went; null if it did not run
    * @param participants one report per drain participant, HTTP requests first
-   * @return the summary
    */
-  public static ShutdownSummary of(
+  ShutdownSummary(
       Map<DrainPhase, Duration> phaseDurations,
       Duration total,
       long requestsDrained,
@@ -110,20 +47,19 @@ public final class ShutdownSummary {
       List<String> faults,
       PreStopReport preStop,
       List<ParticipantReport> participants) {
-    Objects.requireNonNull(participants, "participants");
-    Objects.requireNonNull(phaseDurations, "phaseDurations");
-    Objects.requireNonNull(total, "total");
-    Objects.requireNonNull(failedTasks, "failedTasks");
-    Objects.requireNonNull(faults, "faults");
-    return new ShutdownSummary(
-        phaseDurations.isEmpty() ? new EnumMap<>(DrainPhase.class) : phaseDurations,
-        total,
-        requestsDrained,
-        requestsAbandoned,
-        failedTasks,
-        faults,
-        preStop,
-        participants);
+    // EnumMap's copy constructor rejects an empty map that is not an EnumMap.
+    this.phaseDurations =
+        Collections.unmodifiableMap(
+            Objects.requireNonNull(phaseDurations, "phaseDurations").isEmpty()
+                ? new EnumMap<>(DrainPhase.class)
+                : new EnumMap<>(phaseDurations));
+    this.total = Objects.requireNonNull(total, "total");
+    this.requestsDrained = requestsDrained;
+    this.requestsAbandoned = requestsAbandoned;
+    this.failedTasks = List.copyOf(failedTasks);
+    this.faults = List.copyOf(faults);
+    this.preStop = preStop;
+    this.participants = List.copyOf(participants);
   }
 
   /** {@return how long each phase that ran took, in phase order; unmodifiable} */
@@ -174,7 +110,7 @@ public final class ShutdownSummary {
 
   /**
    * One report per drain participant, in registration order, the HTTP requests ({@value
-   * DrainParticipant#HTTP}) first; empty in a summary made without them.
+   * DrainParticipant#HTTP}) first.
    *
    * @return the reports
    */

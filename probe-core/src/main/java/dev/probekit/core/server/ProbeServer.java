@@ -352,17 +352,6 @@ public final class ProbeServer implements AutoCloseable {
     }
 
     /**
-     * {@link #headDeadline(Duration)} in milliseconds.
-     *
-     * @param headDeadlineMillis the deadline in milliseconds; positive
-     * @return this builder
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder headDeadlineMillis(long headDeadlineMillis) {
-      return headDeadline(Duration.ofMillis(headDeadlineMillis));
-    }
-
-    /**
      * How long an idle keep-alive connection stays open, and how long a peer that does not read
      * our answer keeps its connection. Default {@link #DEFAULT_IDLE_TIMEOUT}.
      *
@@ -373,17 +362,6 @@ public final class ProbeServer implements AutoCloseable {
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = positive("idleTimeout", idleTimeout);
       return this;
-    }
-
-    /**
-     * {@link #idleTimeout(Duration)} in milliseconds.
-     *
-     * @param idleTimeoutMillis the timeout in milliseconds; positive
-     * @return this builder
-     * @throws IllegalArgumentException if not positive
-     */
-    public Builder idleTimeoutMillis(long idleTimeoutMillis) {
-      return idleTimeout(Duration.ofMillis(idleTimeoutMillis));
     }
 
     /**

@@ -41,9 +41,8 @@ import java.util.random.RandomGenerator;
  * }</pre>
  *
  * <p>The dependencies are awaited in parallel. Each retries with exponential backoff and jitter
- * ({@value #DEFAULT_INITIAL_BACKOFF_MILLIS} ms, x{@value #DEFAULT_MULTIPLIER}, capped at {@value
- * #DEFAULT_MAX_BACKOFF_MILLIS} ms), each attempt has a timeout, and all share one deadline. Every
- * {@value #DEFAULT_PROGRESS_INTERVAL_MILLIS} ms at most, one INFO line per unmet dependency says
+ * (100 ms, x{@value #DEFAULT_MULTIPLIER}, capped at 5 s), each attempt has a timeout, and all share
+ * one deadline. Every 5 s at most, one INFO line per unmet dependency says
  * what is awaited, the attempt, the time elapsed and left, and the last error.
  *
  * <p>With a {@link HealthRegistry}, each dependency is a check {@code wait-<name>} on {@link
@@ -60,17 +59,17 @@ import java.util.random.RandomGenerator;
  * on failure, or on {@link #close()}.
  */
 public final class Waits implements AutoCloseable {
-  /** Default deadline for all dependencies together: {@value} ms. */
-  public static final long DEFAULT_DEADLINE_MILLIS = 60_000;
+  /** Default deadline for all dependencies together: 60 s. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
 
-  /** Default timeout of one attempt: {@value} ms. */
-  public static final long DEFAULT_ATTEMPT_TIMEOUT_MILLIS = 2_000;
+  /** Default timeout of one attempt: 2 s. */
+  public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
 
-  /** Default delay after the first failure: {@value} ms. */
-  public static final long DEFAULT_INITIAL_BACKOFF_MILLIS = 100;
+  /** Default delay after the first failure: 100 ms. */
+  public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
 
-  /** Default cap on the delay between attempts: {@value} ms. */
-  public static final long DEFAULT_MAX_BACKOFF_MILLIS = 5_000;
+  /** Default cap on the delay between attempts: 5 s. */
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
 
   /** Default growth of the delay per failure: {@value}. */
   public static final double DEFAULT_MULTIPLIER = 2.0;
@@ -78,8 +77,8 @@ public final class Waits implements AutoCloseable {
   /** Default jitter: each delay is shortened by a random 0 to {@value} of itself. */
   public static final double DEFAULT_JITTER = 0.2;
 
-  /** Default interval between progress lines: {@value} ms. */
-  public static final long DEFAULT_PROGRESS_INTERVAL_MILLIS = 5_000;
+  /** Default interval between progress lines: 5 s. */
+  public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(5);
 
   private final WaitRun run;
 
@@ -225,13 +224,13 @@ public final class Waits implements AutoCloseable {
   /** Builds {@link Waits}. Each setter checks its argument at once. */
   public static final class Builder {
     final List<DependencyWait> waits = new ArrayList<>();
-    Duration deadline = Duration.ofMillis(DEFAULT_DEADLINE_MILLIS);
-    Duration attemptTimeout = Duration.ofMillis(DEFAULT_ATTEMPT_TIMEOUT_MILLIS);
-    Duration initialBackoff = Duration.ofMillis(DEFAULT_INITIAL_BACKOFF_MILLIS);
-    Duration maxBackoff = Duration.ofMillis(DEFAULT_MAX_BACKOFF_MILLIS);
+    Duration deadline = DEFAULT_DEADLINE;
+    Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
+    Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+    Duration maxBackoff = DEFAULT_MAX_BACKOFF;
     double multiplier = DEFAULT_MULTIPLIER;
     double jitter = DEFAULT_JITTER;
-    Duration progressInterval = Duration.ofMillis(DEFAULT_PROGRESS_INTERVAL_MILLIS);
+    Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
     boolean continueDegraded;
     HealthRegistry health;
     Lifecycle lifecycle;
@@ -254,8 +253,8 @@ public final class Waits implements AutoCloseable {
     }
 
     /**
-     * How long to wait for all dependencies together; default {@value #DEFAULT_DEADLINE_MILLIS}
-     * ms. Keep it inside the startup probe's budget ({@code failureThreshold x periodSeconds}).
+     * How long to wait for all dependencies together; default {@link #DEFAULT_DEADLINE}.
+     * Keep it inside the startup probe's budget ({@code failureThreshold x periodSeconds}).
      *
      * @param deadline the deadline, positive
      * @return this builder
@@ -267,19 +266,8 @@ public final class Waits implements AutoCloseable {
     }
 
     /**
-     * {@link #deadline(Duration)} in milliseconds.
-     *
-     * @param millis the deadline in milliseconds, positive
-     * @return this builder
-     * @throws IllegalArgumentException if {@code millis} is not positive
-     */
-    public Builder deadlineMillis(long millis) {
-      return deadline(Duration.ofMillis(millis));
-    }
-
-    /**
-     * How long one attempt may take, unless the dependency sets its own; default {@value
-     * #DEFAULT_ATTEMPT_TIMEOUT_MILLIS} ms.
+     * How long one attempt may take, unless the dependency sets its own; default {@link
+     * #DEFAULT_ATTEMPT_TIMEOUT}.
      *
      * @param attemptTimeout the timeout, positive
      * @return this builder
@@ -291,18 +279,7 @@ public final class Waits implements AutoCloseable {
     }
 
     /**
-     * {@link #attemptTimeout(Duration)} in milliseconds.
-     *
-     * @param millis the timeout in milliseconds, positive
-     * @return this builder
-     * @throws IllegalArgumentException if {@code millis} is not positive
-     */
-    public Builder attemptTimeoutMillis(long millis) {
-      return attemptTimeout(Duration.ofMillis(millis));
-    }
-
-    /**
-     * The delay after the first failure; default {@value #DEFAULT_INITIAL_BACKOFF_MILLIS} ms.
+     * The delay after the first failure; default {@link #DEFAULT_INITIAL_BACKOFF}.
      *
      * @param initialBackoff the delay, positive, at most the {@linkplain #maxBackoff(Duration) cap}
      * @return this builder
@@ -314,7 +291,7 @@ public final class Waits implements AutoCloseable {
     }
 
     /**
-     * The cap on the delay between attempts; default {@value #DEFAULT_MAX_BACKOFF_MILLIS} ms.
+     * The cap on the delay between attempts; default {@link #DEFAULT_MAX_BACKOFF}.
      *
      * @param maxBackoff the cap, positive
      * @return this builder
@@ -357,8 +334,8 @@ public final class Waits implements AutoCloseable {
     }
 
     /**
-     * The least time between two progress lines at INFO; default {@value
-     * #DEFAULT_PROGRESS_INTERVAL_MILLIS} ms.
+     * The least time between two progress lines at INFO; default {@link
+     * #DEFAULT_PROGRESS_INTERVAL}.
      *
      * @param progressInterval the interval, positive
      * @return this builder
@@ -408,12 +385,14 @@ public final class Waits implements AutoCloseable {
     }
 
     /**
-     * The ticker for elapsed and remaining time; default {@link Ticker#system()}.
+     * The ticker for elapsed and remaining time; default {@link Ticker#system()}. This and the
+     * random source, scheduler and executor below are test hooks, so package-private: the waits
+     * own their daemon threads and applications have no reason to replace them.
      *
      * @param ticker the ticker
      * @return this builder
      */
-    public Builder ticker(Ticker ticker) {
+    Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
@@ -424,7 +403,7 @@ public final class Waits implements AutoCloseable {
      * @param random the random source
      * @return this builder
      */
-    public Builder random(RandomGenerator random) {
+    Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
     }
@@ -436,7 +415,7 @@ public final class Waits implements AutoCloseable {
      * @param scheduler the scheduler
      * @return this builder
      */
-    public Builder scheduler(ScheduledExecutorService scheduler) {
+    Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
@@ -449,7 +428,7 @@ public final class Waits implements AutoCloseable {
      * @param executor the executor
      * @return this builder
      */
-    public Builder executor(ExecutorService executor) {
+    Builder executor(ExecutorService executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }

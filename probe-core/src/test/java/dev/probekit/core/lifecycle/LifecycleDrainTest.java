@@ -67,7 +67,7 @@ class LifecycleDrainTest {
   @Test
   void requestsStillRunningAtTheDrainDeadlineAreCountedAsAbandoned() {
     Lifecycle lifecycle =
-        Lifecycle.builder(health).preStopDelay(Duration.ZERO).drainTimeoutMillis(300).build();
+        Lifecycle.builder(health).preStopDelay(Duration.ZERO).drainTimeout(Duration.ofMillis(300)).build();
     InflightTracker tracker = lifecycle.inflight();
     CountDownLatch quick = request(tracker);
     request(tracker); // never released before the deadline
@@ -160,7 +160,7 @@ class LifecycleDrainTest {
 
   @Test
   void preStopThenShutdownRunsNoStepTwiceAndDoesNotWaitAgain() throws Exception {
-    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelayMillis(1_000).build();
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofMillis(1_000)).build();
     Map<DrainPhase, AtomicInteger> counts = countPhases(lifecycle);
     AtomicInteger taskRuns = new AtomicInteger();
     AtomicInteger stopRuns = new AtomicInteger();
@@ -212,7 +212,7 @@ class LifecycleDrainTest {
 
   @Test
   void preStopAsyncCompletesWhenTheDelayIsOverAndCannotBeCompletedByCallers() throws Exception {
-    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelayMillis(300).build();
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofMillis(300)).build();
     long start = System.nanoTime();
     CompletableFuture<Void> first = lifecycle.preStopAsync().toCompletableFuture();
     CompletableFuture<Void> second = lifecycle.preStopAsync().toCompletableFuture();
@@ -243,8 +243,8 @@ class LifecycleDrainTest {
     health.register(
         "db",
         () -> runs.incrementAndGet() == 1 ? CheckResult.up() : CheckResult.down("lost"),
-        CheckOptions.builder(Probe.READINESS).intervalMillis(50).build());
-    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelayMillis(300).build();
+        CheckOptions.builder(Probe.READINESS).interval(Duration.ofMillis(50)).build());
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofMillis(300)).build();
     await().until(() -> runs.get() >= 2 && !health.snapshot(Probe.READINESS).isUp());
 
     ShutdownSummary summary = lifecycle.shutdown();
@@ -255,7 +255,7 @@ class LifecycleDrainTest {
 
   @Test
   void serviceWithoutReadinessChecksKeepsThePreStopDelay() {
-    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelayMillis(300).build();
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofMillis(300)).build();
 
     ShutdownSummary summary = lifecycle.shutdown();
 
@@ -267,7 +267,7 @@ class LifecycleDrainTest {
   void serviceWithoutChecksHeldDownWhileStartingKeepsThePreStopDelayOnceReleased() {
     // A framework holds readiness DOWN until it accepts traffic, then DOWN again as it closes
     // (Spring's REFUSING_TRAFFIC): the pod was ready in between, so balancers must be given time.
-    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelayMillis(300).build();
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofMillis(300)).build();
     health.readiness().down("starting");
     health.readiness().clear();
     health.readiness().down("refusing traffic");

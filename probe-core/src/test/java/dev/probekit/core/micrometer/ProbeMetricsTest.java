@@ -9,6 +9,7 @@ import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.lifecycle.DrainPhase;
 import dev.probekit.core.lifecycle.Lifecycle;
+import dev.probekit.core.lifecycle.LifecycleTestHooks;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -256,10 +257,11 @@ class ProbeMetricsTest {
   void shutdownPhaseTimerRecordsThePhasesDuration() {
     AtomicLong now = new AtomicLong();
     Lifecycle lifecycle =
-        Lifecycle.builder(health)
-            .preStopDelay(Duration.ZERO)
-            .drainTimeout(Duration.ofSeconds(1))
-            .ticker(now::get)
+        LifecycleTestHooks.ticker(
+                Lifecycle.builder(health)
+                    .preStopDelay(Duration.ZERO)
+                    .drainTimeout(Duration.ofSeconds(1)),
+                now::get)
             .build();
     lifecycle.addShutdownTask(
         "flush", () -> now.addAndGet(Duration.ofMillis(700).toNanos()));

@@ -604,7 +604,7 @@ class ProbeServerHostileClientTest {
     ProbeServer.Builder builder = ProbeServer.builder(ProbeEndpoints.of(health));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.headDeadline(Duration.ZERO))
         .hasMessage("headDeadline: PT0S (expected: > 0)");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.idleTimeoutMillis(-1))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.idleTimeout(Duration.ofMillis(-1)))
         .hasMessage("idleTimeout: PT-0.001S (expected: > 0)");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.maxConnections(0))
         .hasMessage("maxConnections: 0 (expected: >= 1)");

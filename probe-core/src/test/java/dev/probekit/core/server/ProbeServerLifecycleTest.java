@@ -48,7 +48,7 @@ class ProbeServerLifecycleTest {
 
   @Test
   void preStopHookAnswersWhenTheDelayIsOverWhileProbesKeepAnswering() throws Exception {
-    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelayMillis(1_000).build();
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofMillis(1_000)).build();
     // One thread: the hook must not hold it for the delay, or /livez could not answer meanwhile.
     server = ProbeServer.builder(ProbeEndpoints.of(health)).port(0).preStop("/prestop", lifecycle).start();
 
@@ -80,7 +80,7 @@ class ProbeServerLifecycleTest {
 
   @Test
   void repeatedPreStopCallsWaitForTheSameDelay() throws Exception {
-    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelayMillis(1_000).build();
+    Lifecycle lifecycle = Lifecycle.builder(health).preStopDelay(Duration.ofMillis(1_000)).build();
     AtomicInteger announces = new AtomicInteger();
     lifecycle.addListener((phase, took) -> {
       if (phase == DrainPhase.ANNOUNCE) {

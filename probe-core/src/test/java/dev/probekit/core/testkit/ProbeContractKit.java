@@ -575,7 +575,7 @@ public abstract class ProbeContractKit {
           never.await();
           return CheckResult.up();
         },
-        CheckOptions.builder(Probe.READINESS).timeoutMillis(50).build());
+        CheckOptions.builder(Probe.READINESS).timeout(Duration.ofMillis(50)).build());
     awaitStatus(health, "slow", Status.DOWN);
     serve(ProbeEndpoints.builder(health).detailsPolicy(DetailsPolicy.always()).build());
 

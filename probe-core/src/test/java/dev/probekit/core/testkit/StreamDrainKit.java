@@ -34,7 +34,7 @@ public final class StreamDrainKit {
   public static Lifecycle lifecycle(HealthRegistry health) {
     return Lifecycle.builder(health)
         .exitOnSignal(false)
-        .preStopDelayMillis(0)
+        .preStopDelay(Duration.ZERO)
         .drainTimeout(Duration.ofSeconds(20))
         .build();
   }

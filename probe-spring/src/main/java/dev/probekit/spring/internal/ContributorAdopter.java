@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorNameGenerator;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -115,7 +116,7 @@ public final class ContributorAdopter implements CheckSource {
 
     @Override
     public CheckResult check() {
-      org.springframework.boot.health.contributor.Health h = indicator.health(true);
+      Health h = indicator.health(true);
       if (h == null) {
         return CheckResult.down("indicator returned no health");
       }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -35,17 +36,17 @@ public final class ProbekitHealthContributor implements CompositeHealthContribut
   private static HealthIndicator indicator(HealthRegistry health, Probe probe) {
     return new HealthIndicator() {
       @Override
-      public org.springframework.boot.health.contributor.Health health() {
+      public Health health() {
         return health(true);
       }
 
       @Override
-      public org.springframework.boot.health.contributor.Health health(boolean includeDetails) {
+      public Health health(boolean includeDetails) {
         ProbeSnapshot s = health.snapshot(probe);
         Status status =
             s.isUp() ? Status.UP : probe == Probe.READINESS ? Status.OUT_OF_SERVICE : Status.DOWN;
-        org.springframework.boot.health.contributor.Health.Builder b =
-            org.springframework.boot.health.contributor.Health.status(status);
+        Health.Builder b =
+            Health.status(status);
         if (includeDetails) {
           for (CheckState c : s.checks()) {
             b.withDetail(c.name(), String.valueOf(c.status()));

@@ -14,11 +14,13 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class DemoChecks {
 
+  // tag::bean[]
   /** A plain HealthCheck bean: registered on readiness under its bean name, "orders". */
   @Bean
   HealthCheck orders(OrderStore store) {
     return () -> store.isOnline() ? CheckResult.up() : CheckResult.down("order store offline");
   }
+  // end::bean[]
 
   /** A check with its own name, probe and options: liveness only ever checks the process itself. */
   @Bean
