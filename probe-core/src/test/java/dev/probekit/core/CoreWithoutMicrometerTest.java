@@ -23,14 +23,7 @@ class CoreWithoutMicrometerTest {
 
   @Test
   void coreRunsEndToEndInAJvmWithoutMicrometer(@TempDir Path dir) throws Exception {
-    List<String> classpath =
-        ForkedJvm.testClasspath(
-            entry -> {
-              String name = entry.getFileName().toString();
-              return ForkedJvm.isModuleOutput(entry)
-                  || name.startsWith("slf4j-api-")
-                  || name.startsWith("jackson-core-");
-            });
+    List<String> classpath = ForkedJvm.moduleClasspath("slf4j-api-", "jackson-core-");
     assertThat(classpath).hasSize(4).noneMatch(entry -> entry.contains("micrometer"));
 
     Path classLog = dir.resolve("classes.log");

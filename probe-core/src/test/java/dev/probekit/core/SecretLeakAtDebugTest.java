@@ -16,15 +16,7 @@ class SecretLeakAtDebugTest {
 
   @Test
   void nothingTheProcessWritesAtDebugHoldsTheSecret() throws Exception {
-    List<String> classpath =
-        ForkedJvm.testClasspath(
-            entry -> {
-              String name = entry.getFileName().toString();
-              return ForkedJvm.isModuleOutput(entry)
-                  || name.startsWith("slf4j-api-")
-                  || name.startsWith("slf4j-simple-")
-                  || name.startsWith("jackson-core-");
-            });
+    List<String> classpath = ForkedJvm.moduleClasspath("slf4j-api-", "slf4j-simple-", "jackson-core-");
     assertThat(classpath).hasSize(5).noneMatch(entry -> entry.contains("h2"));
 
     ForkedJvm.Result result =

@@ -95,6 +95,22 @@ public final class ForkedJvm {
   }
 
   /**
+   * The module's own output directories ({@link #isModuleOutput}) and the test classpath's jars
+   * whose file name starts with one of {@code jarPrefixes}: the smallest classpath that proves the
+   * module runs with those dependencies only.
+   *
+   * @param jarPrefixes file name starts such as {@code "slf4j-api-"}
+   * @return the entries kept, in classpath order
+   */
+  public static List<String> moduleClasspath(String... jarPrefixes) {
+    return testClasspath(
+        entry -> {
+          String name = entry.getFileName().toString();
+          return isModuleOutput(entry) || Arrays.stream(jarPrefixes).anyMatch(name::startsWith);
+        });
+  }
+
+  /**
    * The command that runs {@code main} in a child JVM: this JVM's launcher, {@code jvmArgs},
    * {@code classpath}, {@code main}, then {@code args}.
    *
