@@ -28,7 +28,9 @@ build() {
   # Tracked and new (not ignored) files: what a clean clone of this tree would hold.
   git ls-files -z --cached --others --exclude-standard \
     | (cd "$root" && xargs -0 cp --parents -t "$work/$run" 2>/dev/null || true)
-  (cd "$work/$run" && mvn -B -q -pl "$list" -DskipTests package) > "$work/$run.log" 2>&1
+  # -am: the published modules' tests compile against test-support (never published, never
+  # installed), which must therefore be built in the same reactor; only the published jars count.
+  (cd "$work/$run" && mvn -B -q -pl "$list" -am -DskipTests package) > "$work/$run.log" 2>&1
   (cd "$work/$run" && for m in "${modules[@]}"; do
      if [ -d "$m/target" ]; then
        find "$m/target" -maxdepth 1 -name '*.jar' -print0 | xargs -0 -r sha256sum

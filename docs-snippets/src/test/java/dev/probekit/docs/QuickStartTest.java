@@ -3,21 +3,19 @@ package dev.probekit.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.probekit.testsupport.ChildProcess;
+import dev.probekit.testsupport.ForkedJvm;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's quick start, run as it is shown: {@link QuickStart#main} in a child JVM with a real
@@ -28,24 +26,18 @@ class QuickStartTest {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @Test
-  void servesTheProbesAndDrainsOnSigterm(@TempDir Path dir) throws Exception {
+  void servesTheProbesAndDrainsOnSigterm() throws Exception {
     try (ServerSocket database = new ServerSocket(0)) {
       int probePort = freePort();
-      Path log = dir.resolve("quickstart.log");
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
-      command.add(QuickStart.class.getName());
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(log.toFile());
-      Map<String, String> env = builder.environment();
-      env.put("PROBE_PORT", Integer.toString(probePort));
-      env.put("DB_HOST", "127.0.0.1");
-      env.put("DB_PORT", Integer.toString(database.getLocalPort()));
-      env.put("PROBEKIT_SHUTDOWN_PRE_STOP_DELAY", "3s");
-      Process process = builder.start();
-      try {
+      List<String> command = ForkedJvm.command(ForkedJvm.testClasspath(), List.of(), QuickStart.class);
+      Map<String, String> env =
+          Map.of(
+              "PROBE_PORT", Integer.toString(probePort),
+              "DB_HOST", "127.0.0.1",
+              "DB_PORT", Integer.toString(database.getLocalPort()),
+              "PROBEKIT_SHUTDOWN_PRE_STOP_DELAY", "3s");
+      try (ChildProcess child = ChildProcess.start("quickstart-", command, env)) {
+        Process process = child.process();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
             .ignoreExceptions()
             .until(() -> get(probePort, "/readyz").statusCode() == 200);
@@ -60,10 +52,8 @@ class QuickStartTest {
             .ignoreExceptions()
             .until(() -> get(probePort, "/readyz").statusCode() == 503);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exited").isTrue();
-        assertThat(process.exitValue()).as(Files.readString(log)).isZero();
-        assertThat(Files.readString(log)).contains("graceful shutdown finished");
-      } finally {
-        process.destroyForcibly();
+        assertThat(process.exitValue()).as(child.output()).isZero();
+        assertThat(child.output()).contains("graceful shutdown finished");
       }
     }
   }

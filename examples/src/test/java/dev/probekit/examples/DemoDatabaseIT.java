@@ -3,6 +3,7 @@ package dev.probekit.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.probekit.testsupport.BackgroundLoops;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,9 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,18 +32,14 @@ class DemoDatabaseIT {
 
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-  private final List<Thread> threads = new ArrayList<>();
-  private final AtomicBoolean stop = new AtomicBoolean();
+  private final BackgroundLoops kubelet = new BackgroundLoops();
   private DemoProcess demo;
   private QueryLoad load;
   private Server external;
 
   @AfterEach
   void tearDown() throws InterruptedException {
-    stop.set(true);
-    for (Thread t : threads) {
-      t.join(5_000);
-    }
+    kubelet.stop();
     if (load != null) {
       load.close();
     }
@@ -74,31 +69,22 @@ class DemoDatabaseIT {
   private List<String> watchLiveness(int probePort) {
     List<String> failures = new CopyOnWriteArrayList<>();
     AtomicLong probes = new AtomicLong();
-    start(
+    kubelet.start(
         "kubelet-liveness",
+        Duration.ofMillis(100), // the probe period
         () -> {
-          while (!stop.get()) {
-            try {
-              int status = get(probePort, "/livez").statusCode();
-              if (status != 200) {
-                failures.add("livez " + status);
-              }
-            } catch (Exception e) {
-              failures.add("livez " + e);
+          try {
+            int status = get(probePort, "/livez").statusCode();
+            if (status != 200) {
+              failures.add("livez " + status);
             }
-            probes.incrementAndGet();
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // the probe period
+          } catch (Exception e) {
+            failures.add("livez " + e);
           }
+          probes.incrementAndGet();
         });
     await().atMost(Duration.ofSeconds(5)).until(() -> probes.get() > 0);
     return failures;
-  }
-
-  private void start(String name, Runnable body) {
-    Thread t = new Thread(body, name);
-    t.setDaemon(true);
-    threads.add(t);
-    t.start();
   }
 
   @Test
@@ -133,7 +119,7 @@ class DemoDatabaseIT {
     long settledAt = System.nanoTime();
     await().atMost(Duration.ofSeconds(10)).until(() -> load.sentAfter(settledAt).size() >= 30);
     load.close();
-    stop.set(true);
+    kubelet.stop();
 
     // Requests sent a second into the outage and answered before the database came back.
     List<QueryLoad.Answer> during = load.within(downAt + 1_000_000_000L, upAt);

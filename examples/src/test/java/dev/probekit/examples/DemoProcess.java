@@ -2,9 +2,9 @@ package dev.probekit.examples;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.probekit.testsupport.ChildProcess;
+import dev.probekit.testsupport.ForkedJvm;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,11 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The demo jar running in a child JVM, its output (stdout and stderr) going to a file. Also used
- * by integration-tests (this module's test-jar) for the PostgreSQL scenarios.
- *
- * <p>A file rather than a pipe: {@link Process#destroy()} closes the parent's end of the child's
- * pipes, so whatever the child prints while it drains would be lost.
+ * The demo jar running in a child JVM, its output (stdout and stderr) going to a file (a {@link
+ * ChildProcess}). Also used by integration-tests (this module's test-jar) for the PostgreSQL
+ * scenarios.
  */
 public final class DemoProcess implements AutoCloseable {
   private static final Pattern PORTS = Pattern.compile("probekit-demo ports app=(\\d+) probe=(\\d+)");
@@ -28,13 +26,13 @@ public final class DemoProcess implements AutoCloseable {
 
   /** The child JVM. */
   public final Process process;
-  private final Path log;
+  private final ChildProcess child;
   private volatile int appPort = -1;
   private volatile int probePort = -1;
 
-  private DemoProcess(Process process, Path log) {
-    this.process = process;
-    this.log = log;
+  private DemoProcess(ChildProcess child) {
+    this.child = child;
+    this.process = child.process();
   }
 
   /**
@@ -59,7 +57,7 @@ public final class DemoProcess implements AutoCloseable {
       throw new IllegalStateException("demo jar not built: " + jar.toAbsolutePath() + " (run mvn package first)");
     }
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(ForkedJvm.java());
     command.addAll(
         List.of(
             "-XX:+UseSerialGC",
@@ -75,11 +73,7 @@ public final class DemoProcess implements AutoCloseable {
     command.addAll(Arrays.asList(settings));
     command.add("-jar");
     command.add(jar.toString());
-    Path log = Files.createTempFile("probekit-demo-", ".log");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    return new DemoProcess(process, log);
+    return new DemoProcess(ChildProcess.start("probekit-demo-", command, env));
   }
 
   /** Waits until the demo printed both ports (it is then serving). */
@@ -110,10 +104,7 @@ public final class DemoProcess implements AutoCloseable {
   }
 
   private boolean aliveOrFail() {
-    if (!process.isAlive()) {
-      throw new IllegalStateException("demo exited with " + process.exitValue() + ":\n" + output());
-    }
-    return true;
+    return child.requireAlive();
   }
 
   /** The application port, once printed. */
@@ -128,32 +119,21 @@ public final class DemoProcess implements AutoCloseable {
 
   /** The lines the child has printed so far. */
   public List<String> lines() {
-    try {
-      return Files.readAllLines(log, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return child.lines();
   }
 
   /** Everything the child has printed so far. */
   public String output() {
-    return String.join("\n", lines());
+    return child.output();
   }
 
   /** How many printed lines contain {@code fragment}. */
   public long count(String fragment) {
-    return lines().stream().filter(l -> l.contains(fragment)).count();
+    return child.count(fragment);
   }
 
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroyForcibly();
-    }
-    try {
-      Files.deleteIfExists(log);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    child.close();
   }
 }

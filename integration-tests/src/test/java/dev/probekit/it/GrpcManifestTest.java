@@ -1,5 +1,8 @@
 package dev.probekit.it;
 
+import static dev.probekit.it.Manifests.get;
+import static dev.probekit.it.Manifests.list;
+import static dev.probekit.it.Manifests.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.probekit.core.HealthRegistry;
@@ -13,16 +16,12 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * Parses deploy/kubernetes/grpc/deployment.yaml (the demo with {@code grpc:} probes) and checks
@@ -35,13 +34,9 @@ class GrpcManifestTest {
 
   @BeforeAll
   static void load() throws IOException {
-    Path file =
-        Path.of(System.getProperty("probekit.deploy.dir", "../deploy/kubernetes"), "grpc", "deployment.yaml");
-    Load load = new Load(LoadSettings.builder().setLabel(file.toString()).build());
-    List<Object> docs = new java.util.ArrayList<>();
-    load.loadAllFromString(Files.readString(file)).forEach(docs::add);
+    List<Map<String, Object>> docs = Manifests.load(Manifests.deployDir().resolve("grpc/deployment.yaml"));
     assertThat(docs).hasSize(1);
-    deployment = map(docs.get(0));
+    deployment = docs.get(0);
     assertThat(deployment.get("kind")).isEqualTo("Deployment");
   }
 
@@ -126,9 +121,7 @@ class GrpcManifestTest {
   }
 
   private static Map<String, Object> container() {
-    List<Object> containers = list(get(deployment, "spec", "template", "spec", "containers"));
-    assertThat(containers).hasSize(1);
-    return map(containers.get(0));
+    return Manifests.onlyContainer(deployment);
   }
 
   private static int containerPort(String name) {
@@ -141,32 +134,8 @@ class GrpcManifestTest {
   }
 
   private static String envValue(String name) {
-    for (Object e : list(container().get("env"))) {
-      if (name.equals(map(e).get("name"))) {
-        return String.valueOf(map(e).get("value"));
-      }
-    }
-    throw new AssertionError("no env " + name);
-  }
-
-  private static Object get(Map<String, Object> root, String... path) {
-    Object node = root;
-    for (String key : path) {
-      node = map(node).get(key);
-      assertThat(node).as(String.join(".", path) + " at " + key).isNotNull();
-    }
-    return node;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object node) {
-    assertThat(node).isInstanceOf(Map.class);
-    return (Map<String, Object>) node;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Object> list(Object node) {
-    assertThat(node).isInstanceOf(List.class);
-    return (List<Object>) node;
+    String value = Manifests.envValue(container(), name);
+    assertThat(value).as("env " + name).isNotNull();
+    return value;
   }
 }

@@ -1,5 +1,9 @@
 package dev.probekit.it;
 
+import static dev.probekit.it.Manifests.get;
+import static dev.probekit.it.Manifests.list;
+import static dev.probekit.it.Manifests.map;
+import static dev.probekit.it.Manifests.only;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.probekit.core.HealthRegistry;
@@ -47,16 +51,11 @@ class KubernetesManifestTest {
 
   @BeforeAll
   static void load() throws IOException {
-    dir = Path.of(System.getProperty("probekit.deploy.dir", "../deploy/kubernetes"));
+    dir = Manifests.deployDir();
     docs = new ArrayList<>();
     try (var files = Files.list(dir)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        Load load = new Load(LoadSettings.builder().setLabel(file.toString()).build());
-        for (Object doc : load.loadAllFromString(Files.readString(file))) {
-          if (doc != null) {
-            docs.add(map(doc));
-          }
-        }
+        docs.addAll(Manifests.load(file));
       }
     }
     deployment = only(docs, "Deployment", DEMO);
@@ -281,16 +280,6 @@ class KubernetesManifestTest {
     throw new AssertionError("no env " + name);
   }
 
-  private static String envValue(Map<String, Object> container, String name) {
-    for (Object e : list(container.getOrDefault("env", List.of()))) {
-      Map<String, Object> env = map(e);
-      if (name.equals(env.get("name"))) {
-        return String.valueOf(env.get("value"));
-      }
-    }
-    return null;
-  }
-
   @Test
   void onlyTheNodeReachesTheProbePortAndItsPreStopEndpoint() {
     // The kubelet runs probes and the preStop httpGet from the pod's node, which NetworkPolicy
@@ -330,9 +319,11 @@ class KubernetesManifestTest {
   }
 
   private static Map<String, Object> container() {
-    List<Object> containers = list(podSpec().get("containers"));
-    assertThat(containers).hasSize(1);
-    return map(containers.get(0));
+    return Manifests.onlyContainer(deployment);
+  }
+
+  private static String envValue(Map<String, Object> container, String name) {
+    return Manifests.envValue(container, name);
   }
 
   private static String envValue(String name) {
@@ -344,34 +335,4 @@ class KubernetesManifestTest {
     return value == null ? libraryDefault : Durations.parse(value);
   }
 
-  static Map<String, Object> only(List<Map<String, Object>> docs, String kind, String name) {
-    List<Map<String, Object>> found =
-        docs.stream()
-            .filter(d -> kind.equals(d.get("kind")) && name.equals(map(d.get("metadata")).get("name")))
-            .toList();
-    assertThat(found).as(kind + " " + name + " documents").hasSize(1);
-    return found.get(0);
-  }
-
-  private static Object get(Map<String, Object> root, String... path) {
-    Object node = root;
-    for (String key : path) {
-      assertThat(node).as("parent of " + key).isInstanceOf(Map.class);
-      node = map(node).get(key);
-      assertThat(node).as(String.join(".", path) + " at " + key).isNotNull();
-    }
-    return node;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object node) {
-    assertThat(node).isInstanceOf(Map.class);
-    return (Map<String, Object>) node;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Object> list(Object node) {
-    assertThat(node).isInstanceOf(List.class);
-    return (List<Object>) node;
-  }
 }

@@ -2,6 +2,7 @@ package dev.probekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.probekit.testsupport.ForkedJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,15 +23,7 @@ class CoreWithoutMicrometerTest {
 
   @Test
   void coreRunsEndToEndInAJvmWithoutMicrometer(@TempDir Path dir) throws Exception {
-    List<String> classpath =
-        ForkedJvm.testClasspath(
-            entry -> {
-              String name = entry.getFileName().toString();
-              return name.equals("classes")
-                  || name.equals("test-classes")
-                  || name.startsWith("slf4j-api-")
-                  || name.startsWith("jackson-core-");
-            });
+    List<String> classpath = ForkedJvm.moduleClasspath("slf4j-api-", "jackson-core-");
     assertThat(classpath).hasSize(4).noneMatch(entry -> entry.contains("micrometer"));
 
     Path classLog = dir.resolve("classes.log");
@@ -41,8 +34,8 @@ class CoreWithoutMicrometerTest {
             CoreWithoutMicrometerMain.class,
             60);
 
-    assertThat(result.exitCode).as("%s", result).isZero();
-    assertThat(result.output)
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    assertThat(result.output())
         .contains("STEP micrometer-absent")
         .contains("STEP checks-up [deadlocks, loop, heap, disk, tcp, self]")
         .contains("STEP served 200 ok")

@@ -5,6 +5,7 @@ import static dev.probekit.core.HealthFixture.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.probekit.core.testkit.SwitchableCheck;
+import dev.probekit.testsupport.StderrCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

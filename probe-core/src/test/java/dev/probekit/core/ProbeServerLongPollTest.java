@@ -1,10 +1,12 @@
 package dev.probekit.core;
 
+import static dev.probekit.core.testkit.RawSockets.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.core.server.ProbeServer;
 import dev.probekit.core.testkit.RawHttp;
+import dev.probekit.core.testkit.RawSockets;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,15 +36,13 @@ class ProbeServerLongPollTest {
 
   private final HealthRegistry health = HealthRegistry.builder().build();
   private final ProbeEndpoints endpoints = ProbeEndpoints.of(health);
-  private final List<Socket> sockets = new ArrayList<>();
+  private final RawSockets sockets = new RawSockets();
   private ProbeServer server;
   private URI base;
 
   @AfterEach
   void close() throws IOException {
-    for (Socket socket : sockets) {
-      socket.close();
-    }
+    sockets.close();
     if (server != null) {
       server.close();
     }
@@ -56,16 +56,7 @@ class ProbeServerLongPollTest {
 
   /** Opens a connection and sends a long-poll on it; the answer is read later. */
   private Socket watch(String path, String etag, int seconds) throws IOException {
-    Socket socket = RawHttp.open(base);
-    socket.setSoTimeout(20_000);
-    sockets.add(socket);
-    RawHttp.write(socket.getOutputStream(), base, "GET", path, false,
-        "If-None-Match: " + etag, "Prefer: wait=" + seconds);
-    return socket;
-  }
-
-  private static RawHttp.Response answer(Socket socket) throws IOException {
-    return RawHttp.read(new BufferedInputStream(socket.getInputStream()), false);
+    return sockets.watch(base, path, etag, seconds);
   }
 
   private static ConditionFactory waiting() {
@@ -80,8 +71,9 @@ class ProbeServerLongPollTest {
     long heapBefore = memory.getHeapMemoryUsage().getUsed();
     Set<Long> threadsBefore = liveThreadIds();
 
+    List<Socket> watchers = new ArrayList<>();
     for (int i = 0; i < WATCHERS; i++) {
-      watch("/readyz", "\"up\"", 30);
+      watchers.add(watch("/readyz", "\"up\"", 30));
     }
     waiting().until(() -> endpoints.hub().size() == WATCHERS);
 
@@ -112,7 +104,7 @@ class ProbeServerLongPollTest {
     long changed = System.nanoTime();
     health.readiness().down("maintenance");
     long firstMillis = -1;
-    for (Socket socket : sockets) {
+    for (Socket socket : watchers) {
       RawHttp.Response response = answer(socket);
       if (firstMillis < 0) {
         firstMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - changed);

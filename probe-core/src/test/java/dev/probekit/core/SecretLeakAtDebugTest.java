@@ -3,6 +3,7 @@ package dev.probekit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.probekit.core.waits.Waits;
+import dev.probekit.testsupport.ForkedJvm;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,16 +16,7 @@ class SecretLeakAtDebugTest {
 
   @Test
   void nothingTheProcessWritesAtDebugHoldsTheSecret() throws Exception {
-    List<String> classpath =
-        ForkedJvm.testClasspath(
-            entry -> {
-              String name = entry.getFileName().toString();
-              return name.equals("classes")
-                  || name.equals("test-classes")
-                  || name.startsWith("slf4j-api-")
-                  || name.startsWith("slf4j-simple-")
-                  || name.startsWith("jackson-core-");
-            });
+    List<String> classpath = ForkedJvm.moduleClasspath("slf4j-api-", "slf4j-simple-", "jackson-core-");
     assertThat(classpath).hasSize(5).noneMatch(entry -> entry.contains("h2"));
 
     ForkedJvm.Result result =
@@ -34,8 +26,8 @@ class SecretLeakAtDebugTest {
             SecretLeakDebugMain.class,
             60);
 
-    assertThat(result.exitCode).as("%s", result).isZero();
-    assertThat(result.output)
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    assertThat(result.output())
         .contains("exception: gave up waiting for 6 dependencies")
         .contains("DEBUG dev.probekit.core.waits.Waits - db-2 (jdbc:oracle:thin:****@db.internal:1521/app): attempt 1 failed: "
             + "jdbc:oracle connection failed: java.sql.SQLException: No suitable driver found for jdbc:oracle:****")
@@ -43,6 +35,6 @@ class SecretLeakAtDebugTest {
         .contains("INFO dev.probekit.core.waits.Waits - still waiting for db-1 (jdbc:mysql://****@db.internal:3306/app)")
         .contains("[-]http failed: GET http://127.0.0.1:")
         .contains("\"message\":\"jdbc:sqlserver connection failed: java.sql.SQLException: No suitable driver");
-    assertThat(result.output).as("%s", result).doesNotContain(SECRET).doesNotContain("hunter2");
+    assertThat(result.output()).as("%s", result).doesNotContain(SECRET).doesNotContain("hunter2");
   }
 }

@@ -13,6 +13,7 @@ import dev.probekit.core.checks.Checks;
 import dev.probekit.core.waits.DependencyWait;
 import dev.probekit.core.waits.DependencyWaitException;
 import dev.probekit.core.waits.Waits;
+import dev.probekit.testsupport.StderrCapture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -4,14 +4,14 @@ import static dev.probekit.grpc.GrpcFixtures.kubeletProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.probekit.testsupport.ChildProcess;
+import dev.probekit.testsupport.ForkedJvm;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,30 +31,26 @@ class HostileChildJvmTest {
 
   @Test
   void smallHeapSurvivesWatchersThatNeverReadAndIdleConnections() throws Exception {
-    Path log = Files.createTempFile("probe-child-", ".log");
     List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx64m",
-            "-XX:MaxDirectMemorySize=64m",
-            "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            "-cp",
-            System.getProperty("java.class.path"),
-            ProbeChild.class.getName());
-    Process child =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ForkedJvm.command(
+            ForkedJvm.testClasspath(),
+            List.of(
+                "-Xmx64m",
+                "-XX:MaxDirectMemorySize=64m",
+                "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+            ProbeChild.class);
     List<ManagedChannel> channels = new ArrayList<>();
     List<Socket> sockets = new ArrayList<>();
-    try {
+    try (ChildProcess child = ChildProcess.start("probe-child-", command)) {
       int[] port = {-1};
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
               () -> {
-                assertThat(child.isAlive()).as("child alive:\n" + Files.readString(log)).isTrue();
-                Matcher m = PORT.matcher(Files.readString(log));
+                assertThat(child.process().isAlive()).as("child alive:\n" + child.output()).isTrue();
+                Matcher m = PORT.matcher(child.output());
                 if (m.find()) {
                   port[0] = Integer.parseInt(m.group(1));
                 }
@@ -84,22 +80,22 @@ class HostileChildJvmTest {
       }
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> last(log, 2) == 1_000);
+          .until(() -> last(child, 2) == 1_000);
 
       long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       int probes = 0;
       while (System.nanoTime() < end) {
-        assertThat(child.isAlive()).as("child alive:\n" + tail(log)).isTrue();
-        assertThat(kubeletProbe(port[0], "liveness")).as("liveness probe %d; child:\n%s", probes, tail(log)).isTrue();
+        assertThat(child.process().isAlive()).as("child alive:\n" + child.tail(2_000)).isTrue();
+        assertThat(kubeletProbe(port[0], "liveness")).as("liveness probe %d; child:\n%s", probes, child.tail(2_000)).isTrue();
         probes++;
       }
       assertThat(probes).isGreaterThan(10);
-      String out = Files.readString(log);
+      String out = child.output();
       assertThat(out).doesNotContain("OutOfMemoryError");
-      long heap = last(log, 1);
+      long heap = last(child, 1);
       System.out.printf("probes %d, child heap after GC %d KiB with 1,000 stuck watchers%n", probes, heap / 1024);
       assertThat(heap).isLessThan(40L * 1024 * 1024);
-      assertThat(child.isAlive()).isTrue();
+      assertThat(child.process().isAlive()).isTrue();
     } finally {
       for (ManagedChannel c : channels) {
         c.shutdownNow();
@@ -107,24 +103,17 @@ class HostileChildJvmTest {
       for (Socket s : sockets) {
         closeQuietly(s);
       }
-      child.destroyForcibly().waitFor();
-      Files.deleteIfExists(log);
     }
   }
 
   /** The last value of {@code group} (1 heap, 2 watchers) the child printed, or -1. */
-  private static long last(Path log, int group) throws IOException {
-    Matcher m = HEAP.matcher(Files.readString(log));
+  private static long last(ChildProcess child, int group) {
+    Matcher m = HEAP.matcher(child.output());
     long n = -1;
     while (m.find()) {
       n = Long.parseLong(m.group(group));
     }
     return n;
-  }
-
-  private static String tail(Path log) throws IOException {
-    String s = Files.readString(log);
-    return s.substring(Math.max(0, s.length() - 2_000));
   }
 
   private static void closeQuietly(Socket s) {

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import dev.probekit.core.testkit.RawSockets;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,13 +35,11 @@ class HostilePeerTest {
       "GET /app HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final HealthRegistry health = HealthRegistry.builder().build();
-  private final List<Socket> sockets = new ArrayList<>();
+  private final RawSockets sockets = new RawSockets();
 
   @AfterEach
   void stop() throws IOException {
-    for (Socket socket : sockets) {
-      socket.close();
-    }
+    sockets.close();
     health.close();
   }
 
@@ -51,11 +50,7 @@ class HostilePeerTest {
   }
 
   private Socket connect(int port) throws IOException {
-    Socket socket = new Socket();
-    sockets.add(socket);
-    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-    socket.setSoTimeout(5_000);
-    return socket;
+    return sockets.open(port);
   }
 
   private static boolean closedByPeer(Socket socket) {

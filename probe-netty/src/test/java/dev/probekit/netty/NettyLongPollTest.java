@@ -6,6 +6,7 @@ import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.core.testkit.RawHttp;
+import dev.probekit.core.testkit.RawSockets;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -27,15 +27,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class NettyLongPollTest {
   private final HealthRegistry health = HealthRegistry.builder().build();
-  private final List<Socket> sockets = new ArrayList<>();
+  private final RawSockets sockets = new RawSockets();
   private NettyProbeServer server;
   private URI base;
 
   @AfterEach
   void close() throws IOException {
-    for (Socket socket : sockets) {
-      socket.close();
-    }
+    sockets.close();
     if (server != null) {
       server.close();
     }
@@ -48,12 +46,7 @@ class NettyLongPollTest {
   }
 
   private Socket watch(String path, String etag) throws IOException {
-    Socket socket = RawHttp.open(base);
-    socket.setSoTimeout(20_000);
-    sockets.add(socket);
-    RawHttp.write(socket.getOutputStream(), base, "GET", path, false,
-        "If-None-Match: " + etag, "Prefer: wait=30");
-    return socket;
+    return sockets.watch(base, path, etag, 30);
   }
 
   @Test
@@ -72,7 +65,7 @@ class NettyLongPollTest {
     long t0 = System.nanoTime();
     lifecycle.preStopAsync();
     for (Socket socket : List.of(live, ready)) {
-      RawHttp.Response answer = RawHttp.read(new BufferedInputStream(socket.getInputStream()), false);
+      RawHttp.Response answer = RawSockets.answer(socket);
       // Neither status changed (readiness was down already): released with 304.
       assertThat(answer.status()).as(answer.toString()).isEqualTo(304);
       assertThat(answer.header("Connection")).isEqualTo("close");

@@ -2,6 +2,7 @@ package dev.probekit.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.probekit.testsupport.ForkedJvm;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -21,12 +22,17 @@ class ContainerIsolationTest {
               || name.startsWith("jackson-core-")
               || name.startsWith("jakarta.servlet-api-");
 
+  /** The test classpath entries whose file or directory name passes {@code keep}. */
+  private static List<String> classpath(Predicate<String> keep) {
+    return ForkedJvm.testClasspath(entry -> keep.test(entry.getFileName().toString()));
+  }
+
   @Test
   void servesAndStopsOnJettyWithoutTomcatOnTheClasspath() throws Exception {
-    List<String> classpath = ForkedJvm.testClasspath(COMMON.or(name -> name.startsWith("jetty-")));
+    List<String> classpath = classpath(COMMON.or(name -> name.startsWith("jetty-")));
     assertThat(classpath).noneMatch(entry -> entry.contains("tomcat")).anyMatch(e -> e.contains("jetty-server"));
 
-    ForkedJvm.Result result = ForkedJvm.run(classpath, JettyOnlyMain.class, 60);
+    ForkedJvm.Result result = ForkedJvm.run(classpath, List.of("-Xmx128m"), JettyOnlyMain.class, 60);
 
     assertThat(result.exitCode()).as("%s", result).isZero();
     assertThat(result.output())
@@ -39,10 +45,10 @@ class ContainerIsolationTest {
 
   @Test
   void servesAndStopsOnTomcatWithoutJettyOnTheClasspath() throws Exception {
-    List<String> classpath = ForkedJvm.testClasspath(COMMON.or(name -> name.startsWith("tomcat-")));
+    List<String> classpath = classpath(COMMON.or(name -> name.startsWith("tomcat-")));
     assertThat(classpath).noneMatch(entry -> entry.contains("jetty")).anyMatch(e -> e.contains("tomcat-embed-core"));
 
-    ForkedJvm.Result result = ForkedJvm.run(classpath, TomcatOnlyMain.class, 60);
+    ForkedJvm.Result result = ForkedJvm.run(classpath, List.of("-Xmx128m"), TomcatOnlyMain.class, 60);
 
     assertThat(result.exitCode()).as("%s", result).isZero();
     assertThat(result.output())

@@ -6,12 +6,10 @@ import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.core.testkit.RawHttp;
-import java.io.BufferedInputStream;
-import java.io.IOException;
+import dev.probekit.core.testkit.RawSockets;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -24,15 +22,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ServletLongPollDrainTest {
   private final HealthRegistry health = HealthRegistry.builder().build();
-  private final List<Socket> sockets = new ArrayList<>();
+  private final RawSockets sockets = new RawSockets();
   private TestContainer container;
-
 
   @AfterEach
   void close() throws Exception {
-    for (Socket socket : sockets) {
-      socket.close();
-    }
+    sockets.close();
     if (container != null) {
       container.close();
     }
@@ -49,8 +44,8 @@ class ServletLongPollDrainTest {
     int port =
         container.start("", (classes, context) -> ProbeServlets.register(context, endpoints, lifecycle));
     URI base = URI.create("http://127.0.0.1:" + port);
-    Socket live = watch(base, "/livez", "\"up\"");
-    Socket ready = watch(base, "/readyz", "\"up\"");
+    Socket live = sockets.watch(base, "/livez", "\"up\"", 30);
+    Socket ready = sockets.watch(base, "/readyz", "\"up\"", 30);
     for (Socket socket : List.of(live, ready)) {
       Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
           .until(() -> socket.getInputStream().available() == 0);
@@ -58,8 +53,8 @@ class ServletLongPollDrainTest {
 
     long t0 = System.nanoTime();
     lifecycle.preStopAsync();
-    RawHttp.Response readyAnswer = RawHttp.read(new BufferedInputStream(ready.getInputStream()), false);
-    RawHttp.Response liveAnswer = RawHttp.read(new BufferedInputStream(live.getInputStream()), false);
+    RawHttp.Response readyAnswer = RawSockets.answer(ready);
+    RawHttp.Response liveAnswer = RawSockets.answer(live);
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
 
     assertThat(readyAnswer.status()).as(readyAnswer.toString()).isEqualTo(503);
@@ -68,14 +63,5 @@ class ServletLongPollDrainTest {
     assertThat(liveAnswer.status()).as(liveAnswer.toString()).isEqualTo(304);
     assertThat(liveAnswer.header("Connection")).isEqualTo("close");
     assertThat(millis).as("released long before the 5 s pre-stop delay is over").isLessThan(2_000);
-  }
-
-  private Socket watch(URI base, String path, String etag) throws IOException {
-    Socket socket = RawHttp.open(base);
-    socket.setSoTimeout(20_000);
-    sockets.add(socket);
-    RawHttp.write(socket.getOutputStream(), base, "GET", path, false,
-        "If-None-Match: " + etag, "Prefer: wait=30");
-    return socket;
   }
 }

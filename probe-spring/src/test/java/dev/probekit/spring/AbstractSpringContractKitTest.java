@@ -14,7 +14,9 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -39,6 +41,8 @@ import reactor.core.publisher.Mono;
  * main-port probes are off ({@code probekit.serve-on-main-port=false}); their mapping and paths are
  * tested by {@link AbstractMainPortContractTest}. Everything else (the Lifecycle, Spring MVC or
  * WebFlux behind, the server's own 404 and error handling) is the auto-configured application.
+ * Subclasses name the web server (its factory class, registered as a bean: with both Tomcat and
+ * Jetty on the test classpath Spring Boot would otherwise choose one).
  */
 abstract class AbstractSpringContractKitTest extends ProbeContractKit {
 
@@ -58,9 +62,23 @@ abstract class AbstractSpringContractKitTest extends ProbeContractKit {
   private static ConfigurableApplicationContext context;
   private static URI base;
 
-  abstract Class<?> app();
+  private final WebApplicationType type;
+  private final Class<?>[] sources;
 
-  abstract WebApplicationType type();
+  /**
+   * @param type servlet (Spring MVC) or reactive (WebFlux)
+   * @param serverFactory the web server factory class, registered as a bean
+   */
+  AbstractSpringContractKitTest(WebApplicationType type, Class<?> serverFactory) {
+    this.type = type;
+    Class<?> probes = type == WebApplicationType.REACTIVE ? KitWebProbes.class : KitServletProbes.class;
+    this.sources = new Class<?>[] {KitApp.class, probes, serverFactory};
+  }
+
+  /** The auto-configured application the kit tests run against. */
+  @SpringBootConfiguration
+  @EnableAutoConfiguration
+  static class KitApp {}
 
   /**
    * Starts the application before the first kit test, outside the kit's per-test timeout: a cold
@@ -81,8 +99,8 @@ abstract class AbstractSpringContractKitTest extends ProbeContractKit {
   private void startApplication() {
     if (context == null) {
       context =
-          new SpringApplicationBuilder(app())
-              .web(type())
+          new SpringApplicationBuilder(sources)
+              .web(type)
               .properties(
                   "server.port=0",
                   "server.address=127.0.0.1",

@@ -1,11 +1,7 @@
 package dev.probekit.spring;
 
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 
 /**
  * The {@code ProbeContractKit} on a Spring MVC application on Tomcat 11 (pinned: with Jetty on the
@@ -14,24 +10,7 @@ import org.springframework.context.annotation.Import;
  * methodsAnswered405()} already leaves out.
  */
 class ServletContractKitTest extends AbstractSpringContractKitTest {
-
-  @SpringBootConfiguration
-  @EnableAutoConfiguration
-  @Import(KitServletProbes.class)
-  static class App {
-    @Bean
-    TomcatServletWebServerFactory tomcat() {
-      return new TomcatServletWebServerFactory();
-    }
-  }
-
-  @Override
-  Class<?> app() {
-    return App.class;
-  }
-
-  @Override
-  WebApplicationType type() {
-    return WebApplicationType.SERVLET;
+  ServletContractKitTest() {
+    super(WebApplicationType.SERVLET, TomcatServletWebServerFactory.class);
   }
 }

@@ -1,11 +1,7 @@
 package dev.probekit.spring;
 
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.jetty.reactive.JettyReactiveWebServerFactory;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
 
 /**
  * The {@code ProbeContractKit} on a WebFlux application served by Jetty 12.1 through Spring's
@@ -13,25 +9,7 @@ import org.springframework.context.annotation.Import;
  * becomes "%25zz"); the filter must read the target as sent and answer 400.
  */
 class WebFluxJettyContractKitTest extends AbstractSpringContractKitTest {
-
-  @SpringBootConfiguration
-  @EnableAutoConfiguration
-  @Import(KitWebProbes.class)
-  static class App {
-
-    @Bean
-    JettyReactiveWebServerFactory jetty() {
-      return new JettyReactiveWebServerFactory();
-    }
-  }
-
-  @Override
-  Class<?> app() {
-    return App.class;
-  }
-
-  @Override
-  WebApplicationType type() {
-    return WebApplicationType.REACTIVE;
+  WebFluxJettyContractKitTest() {
+    super(WebApplicationType.REACTIVE, JettyReactiveWebServerFactory.class);
   }
 }

@@ -60,15 +60,65 @@ final class ServletStacks {
     }
   }
 
-  /** Embedded Jetty 12.1 (ee11), default thread pool unless {@code maxThreads > 0}. */
-  static final class Jetty implements Stack, OverloadScenario {
-    private final HealthRegistry health = BuiltInStack.readyHealth();
-    private final Server server;
-    private final AtomicInteger active = new AtomicInteger();
+  /**
+   * A container that serves everything on one loopback port: the probes, {@code /ok} and {@code
+   * /slow}. In an overload scenario {@code workers} of its threads are kept busy on {@code /slow}.
+   */
+  abstract static class Container implements Stack, OverloadScenario {
+    final HealthRegistry health = BuiltInStack.readyHealth();
+    final AtomicInteger active = new AtomicInteger();
+    private final String product;
     private final int workers;
 
-    Jetty(int maxThreads, int workers, long slowMillis) {
+    Container(String product, int workers) {
+      this.product = product;
       this.workers = workers;
+    }
+
+    /** The port the started container listens on. */
+    abstract int port();
+
+    /** Stops the container. */
+    abstract void stop() throws Exception;
+
+    private InetSocketAddress address() {
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), port());
+    }
+
+    @Override
+    public String name() {
+      return workers > 0 ? product + ", " + workers + " busy of its pool" : product + " (ProbeServlet)";
+    }
+
+    @Override public InetSocketAddress probeAddress() { return address(); }
+    @Override public String probePath() { return "/readyz"; }
+    @Override public InetSocketAddress okAddress() { return address(); }
+    @Override public String okPath() { return "/ok"; }
+    @Override public int workers() { return workers; }
+    @Override public InetSocketAddress slowAddress() { return address(); }
+    @Override public InetSocketAddress appOkAddress() { return address(); }
+    @Override public boolean allWorkersBusy() { return active.get() >= workers; }
+    // Servlet probes are served by the container's own pool: DESIGN.md sets no budget here.
+    @Override public boolean budgeted() { return false; }
+
+    @Override
+    public void close() {
+      try {
+        stop();
+      } catch (Exception e) {
+        throw new IllegalStateException(product + " did not stop", e);
+      } finally {
+        health.close();
+      }
+    }
+  }
+
+  /** Embedded Jetty 12.1 (ee11), default thread pool unless {@code maxThreads > 0}. */
+  static final class Jetty extends Container {
+    private final Server server;
+
+    Jetty(int maxThreads, int workers, long slowMillis) {
+      super("Jetty 12.1 ee11", workers);
       server =
           maxThreads > 0
               ? new Server(new org.eclipse.jetty.util.thread.QueuedThreadPool(maxThreads, maxThreads))
@@ -90,48 +140,23 @@ final class ServletStacks {
       }
     }
 
-    private InetSocketAddress address() {
-      int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-      return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    @Override
+    int port() {
+      return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
     @Override
-    public String name() {
-      return workers > 0 ? "Jetty 12.1 ee11, " + workers + " busy of its pool" : "Jetty 12.1 ee11 (ProbeServlet)";
-    }
-
-    @Override public InetSocketAddress probeAddress() { return address(); }
-    @Override public String probePath() { return "/readyz"; }
-    @Override public InetSocketAddress okAddress() { return address(); }
-    @Override public String okPath() { return "/ok"; }
-    @Override public int workers() { return workers; }
-    @Override public InetSocketAddress slowAddress() { return address(); }
-    @Override public InetSocketAddress appOkAddress() { return address(); }
-    @Override public boolean allWorkersBusy() { return active.get() >= workers; }
-    // Servlet probes are served by the container's own pool: DESIGN.md sets no budget here.
-    @Override public boolean budgeted() { return false; }
-
-    @Override
-    public void close() {
-      try {
-        server.stop();
-      } catch (Exception e) {
-        throw new IllegalStateException("Jetty did not stop", e);
-      } finally {
-        health.close();
-      }
+    void stop() throws Exception {
+      server.stop();
     }
   }
 
   /** Embedded Tomcat 11, default connector unless {@code maxThreads > 0}. */
-  static final class TomcatStack implements Stack, OverloadScenario {
-    private final HealthRegistry health = BuiltInStack.readyHealth();
+  static final class TomcatStack extends Container {
     private final Tomcat tomcat = new Tomcat();
-    private final AtomicInteger active = new AtomicInteger();
-    private final int workers;
 
     TomcatStack(int maxThreads, int workers, long slowMillis) {
-      this.workers = workers;
+      super("Tomcat 11", workers);
       tomcat.setBaseDir(System.getProperty("java.io.tmpdir") + "/probekit-bench-tomcat-" + ProcessHandle.current().pid());
       Connector connector = new Connector();
       connector.setPort(0);
@@ -154,36 +179,15 @@ final class ServletStacks {
       }
     }
 
-    private InetSocketAddress address() {
-      return new InetSocketAddress(InetAddress.getLoopbackAddress(), tomcat.getConnector().getLocalPort());
+    @Override
+    int port() {
+      return tomcat.getConnector().getLocalPort();
     }
 
     @Override
-    public String name() {
-      return workers > 0 ? "Tomcat 11, " + workers + " busy of its pool" : "Tomcat 11 (ProbeServlet)";
-    }
-
-    @Override public InetSocketAddress probeAddress() { return address(); }
-    @Override public String probePath() { return "/readyz"; }
-    @Override public InetSocketAddress okAddress() { return address(); }
-    @Override public String okPath() { return "/ok"; }
-    @Override public int workers() { return workers; }
-    @Override public InetSocketAddress slowAddress() { return address(); }
-    @Override public InetSocketAddress appOkAddress() { return address(); }
-    @Override public boolean allWorkersBusy() { return active.get() >= workers; }
-    // Servlet probes are served by the container's own pool: DESIGN.md sets no budget here.
-    @Override public boolean budgeted() { return false; }
-
-    @Override
-    public void close() {
-      try {
-        tomcat.stop();
-        tomcat.destroy();
-      } catch (LifecycleException e) {
-        throw new IllegalStateException("Tomcat did not stop", e);
-      } finally {
-        health.close();
-      }
+    void stop() throws LifecycleException {
+      tomcat.stop();
+      tomcat.destroy();
     }
   }
 }

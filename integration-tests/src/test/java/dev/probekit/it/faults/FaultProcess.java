@@ -2,15 +2,13 @@ package dev.probekit.it.faults;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.probekit.testsupport.ChildProcess;
+import dev.probekit.testsupport.ForkedJvm;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
@@ -21,8 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@link FaultProgram} in a child JVM on the test classpath, its output going to a file (a pipe
- * would be closed by {@link Process#destroy()} while the child still drains and logs).
+ * {@link FaultProgram} in a child JVM on the test classpath, its output going to a file (a {@link
+ * ChildProcess}: a pipe would be closed by {@link Process#destroy()} while the child still drains
+ * and logs).
  */
 final class FaultProcess implements AutoCloseable {
   private static final Pattern PORTS = Pattern.compile("fault-program ports app=(\\d+) probe=(\\d+)");
@@ -30,12 +29,12 @@ final class FaultProcess implements AutoCloseable {
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   final Process process;
-  private final Path log;
+  private final ChildProcess child;
   private long signalAt;
 
-  private FaultProcess(Process process, Path log) {
-    this.process = process;
-    this.log = log;
+  private FaultProcess(ChildProcess child) {
+    this.child = child;
+    this.process = child.process();
   }
 
   /**
@@ -43,29 +42,23 @@ final class FaultProcess implements AutoCloseable {
    * grace period 6 s, margin 1 s) unless {@code settings} override them.
    */
   static FaultProcess start(String fault, String... settings) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(
-        List.of(
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Xshare:auto",
-            "-Xmx96m",
-            "-Dorg.slf4j.simpleLogger.showDateTime=true",
-            "-Dprobekit.shutdown.pre-stop-delay=300ms",
-            "-Dprobekit.shutdown.drain-timeout=3s",
-            "-Dprobekit.shutdown.grace-period=6s",
-            "-Dprobekit.shutdown.safety-margin=1s"));
+    List<String> jvmArgs =
+        new ArrayList<>(
+            List.of(
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-Xmx96m",
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dprobekit.shutdown.pre-stop-delay=300ms",
+                "-Dprobekit.shutdown.drain-timeout=3s",
+                "-Dprobekit.shutdown.grace-period=6s",
+                "-Dprobekit.shutdown.safety-margin=1s"));
     // Later -D options win.
-    command.addAll(List.of(settings));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(FaultProgram.class.getName());
-    command.add(fault);
-    Path log = Files.createTempFile("probekit-fault-" + fault + "-", ".log");
-    Process process =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    return new FaultProcess(process, log);
+    jvmArgs.addAll(List.of(settings));
+    List<String> command =
+        ForkedJvm.command(ForkedJvm.testClasspath(), jvmArgs, FaultProgram.class, fault);
+    return new FaultProcess(ChildProcess.start("probekit-fault-" + fault + "-", command));
   }
 
   /** Waits until the program serves both ports. */
@@ -77,10 +70,7 @@ final class FaultProcess implements AutoCloseable {
   }
 
   private boolean alive() {
-    if (!process.isAlive()) {
-      throw new IllegalStateException("exited with " + process.exitValue() + ":\n" + output());
-    }
-    return true;
+    return child.requireAlive();
   }
 
   int appPort() {
@@ -154,19 +144,15 @@ final class FaultProcess implements AutoCloseable {
   }
 
   long count(String fragment) {
-    return lines().stream().filter(l -> l.contains(fragment)).count();
+    return child.count(fragment);
   }
 
   List<String> lines() {
-    try {
-      return Files.readAllLines(log, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return child.lines();
   }
 
   String output() {
-    return String.join("\n", lines());
+    return child.output();
   }
 
   @Override
@@ -175,10 +161,7 @@ final class FaultProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
-    if (process.isAlive()) {
-      process.destroyForcibly();
-    }
-    Files.deleteIfExists(log);
+  public void close() {
+    child.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.probekit.it.hostile;
 
+import dev.probekit.testsupport.ForkedJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -20,15 +21,11 @@ final class ChildServer implements AutoCloseable {
   private final Thread reader;
 
   ChildServer(Target target, List<String> jvmArgs) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-XX:+ExitOnOutOfMemoryError");
-    command.addAll(jvmArgs);
-    command.add("-cp");
-    // Surefire passes the real test classpath in java.class.path.
-    command.add(System.getProperty("java.class.path"));
-    command.add(HostileServerMain.class.getName());
-    command.add(target.name());
+    List<String> options = new ArrayList<>();
+    options.add("-XX:+ExitOnOutOfMemoryError");
+    options.addAll(jvmArgs);
+    List<String> command =
+        ForkedJvm.command(ForkedJvm.testClasspath(), options, HostileServerMain.class, target.name());
     process = new ProcessBuilder(command).redirectErrorStream(true).start();
     reader =
         new Thread(

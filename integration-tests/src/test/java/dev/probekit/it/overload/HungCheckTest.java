@@ -92,18 +92,18 @@ class HungCheckTest {
       }
       maxThreads = Math.max(maxThreads, probekitThreads());
     }
-    long[] sorted = ProbesUnderOverloadTest.sorted(latencies);
+    long[] sorted = Overload.sorted(latencies);
     System.out.printf(
         "[hung check] %d probes in %s, check entered %d time(s), threads baseline %d max %d,"
             + " p50=%.2f ms p99=%.2f ms max=%.2f ms%n",
         probes, RUN, entered.get(), baseline, maxThreads,
-        ProbesUnderOverloadTest.ms(ProbesUnderOverloadTest.pct(sorted, 50)),
-        ProbesUnderOverloadTest.ms(ProbesUnderOverloadTest.pct(sorted, 99)),
-        ProbesUnderOverloadTest.ms(sorted[sorted.length - 1]));
+        Overload.ms(Overload.pct(sorted, 50)),
+        Overload.ms(Overload.pct(sorted, 99)),
+        Overload.ms(sorted[sorted.length - 1]));
 
     assertThat(failures).isEmpty();
     assertThat(probes).isGreaterThan(100);
-    assertThat(ProbesUnderOverloadTest.ms(sorted[sorted.length - 1])).isLessThan(1000);
+    assertThat(Overload.ms(sorted[sorted.length - 1])).isLessThan(1000);
     // Never run twice at once: the one stuck run is the only one, for the whole 5 s (50 intervals).
     assertThat(entered.get()).isEqualTo(1);
     assertThat(maxThreads).isLessThanOrEqualTo(baseline + 2);

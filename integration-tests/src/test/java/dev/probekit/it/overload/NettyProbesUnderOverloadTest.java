@@ -9,7 +9,6 @@ import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.Status;
-import dev.probekit.it.KubeletProbe;
 import dev.probekit.netty.ProbeHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -38,8 +37,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -115,20 +112,7 @@ class NettyProbesUnderOverloadTest {
       maxBusy.accumulateAndGet(busy.incrementAndGet(), Math::max);
       try {
         boolean spin = request.uri().contains("spin");
-        long end = System.nanoTime() + 500_000_000L;
-        long x = 0;
-        while (System.nanoTime() < end && !stop) {
-          if (spin) {
-            x += Long.numberOfTrailingZeros(x + System.nanoTime());
-          } else {
-            try {
-              Thread.sleep(20); // a slow downstream call, not a wait for a condition
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              break;
-            }
-          }
-        }
+        long x = Overload.work(spin, () -> stop);
         requests.incrementAndGet();
         FullHttpResponse response =
             new DefaultFullHttpResponse(
@@ -156,45 +140,18 @@ class NettyProbesUnderOverloadTest {
     }
     await("every application thread busy").atMost(Duration.ofSeconds(5)).until(() -> busy.get() == APP_THREADS);
 
-    List<Long> live = new ArrayList<>();
-    List<Long> ready = new ArrayList<>();
-    List<String> failures = new ArrayList<>();
-    int saturated = 0;
-    int rounds = 0;
-    long end = System.nanoTime() + MEASURE.toNanos();
-    while (System.nanoTime() < end && rounds < 5_000) {
-      rounds++;
-      saturated += busy.get() == APP_THREADS ? 1 : 0;
-      for (String path : new String[] {"/livez", "/readyz"}) {
-        KubeletProbe.Result r = KubeletProbe.get(port, path, 1000);
-        (path.equals("/livez") ? live : ready).add(r.nanos());
-        if (r.status() != 200 || !r.body().equals("ok")) {
-          failures.add(path + " -> " + r);
-        }
-      }
-    }
+    Overload.Samples samples = Overload.sample(port, busy::get, APP_THREADS, MEASURE);
     stop = true;
     clients.shutdown();
     assertThat(clients.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 
-    long[] l = ProbesUnderOverloadTest.sorted(live);
-    long[] r = ProbesUnderOverloadTest.sorted(ready);
-    System.out.printf(
-        "[overload Netty ProbeHandler] %d app threads saturated in %d of %d samples;"
-            + " /livez n=%d p50=%.2f ms p99=%.2f ms max=%.2f ms; /readyz n=%d p50=%.2f ms p99=%.2f ms max=%.2f ms%n",
-        APP_THREADS, saturated, rounds,
-        l.length, ProbesUnderOverloadTest.ms(ProbesUnderOverloadTest.pct(l, 50)),
-        ProbesUnderOverloadTest.ms(ProbesUnderOverloadTest.pct(l, 99)), ProbesUnderOverloadTest.ms(l[l.length - 1]),
-        r.length, ProbesUnderOverloadTest.ms(ProbesUnderOverloadTest.pct(r, 50)),
-        ProbesUnderOverloadTest.ms(ProbesUnderOverloadTest.pct(r, 99)), ProbesUnderOverloadTest.ms(r[r.length - 1]));
-
-    assertThat(failures).isEmpty();
+    samples.print(
+        "Netty ProbeHandler",
+        String.format(
+            "%d app threads saturated in %d of %d samples",
+            APP_THREADS, samples.saturated(), samples.rounds()));
     assertThat(maxBusy.get()).isEqualTo(APP_THREADS);
-    assertThat(saturated).isGreaterThan(rounds * 8 / 10);
-    assertThat(l.length).isGreaterThan(50);
-    assertThat(ProbesUnderOverloadTest.ms(l[l.length - 1])).isLessThan(1000);
-    assertThat(ProbesUnderOverloadTest.ms(r[r.length - 1])).isLessThan(1000);
-    assertThat(ProbesUnderOverloadTest.ms(ProbesUnderOverloadTest.pct(l, 99))).isLessThan(250);
+    samples.assertProbesStayedUpAndFast();
   }
 
   private Void keepAliveLoad(int port, String path, long end) {

@@ -12,7 +12,6 @@ import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.Status;
 import dev.probekit.core.lifecycle.InflightTracker;
 import dev.probekit.core.server.ProbeServer;
-import dev.probekit.it.KubeletProbe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -20,9 +19,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -70,20 +66,7 @@ class ProbesUnderOverloadTest {
           maxBusy.accumulateAndGet(busy.incrementAndGet(), Math::max);
           try (exchange) {
             boolean spin = exchange.getRequestURI().getQuery().contains("spin");
-            long end = System.nanoTime() + 500_000_000L;
-            long x = 0;
-            while (System.nanoTime() < end && !stop) {
-              if (spin) {
-                x += Long.numberOfTrailingZeros(x + System.nanoTime());
-              } else {
-                try {
-                  Thread.sleep(20); // a slow downstream call, not a wait for a condition
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  break;
-                }
-              }
-            }
+            long x = Overload.work(spin, () -> stop);
             byte[] body = ("done " + (x & 1)).getBytes(StandardCharsets.US_ASCII);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
@@ -127,46 +110,18 @@ class ProbesUnderOverloadTest {
     }
     await("every worker busy").atMost(Duration.ofSeconds(5)).until(() -> busy.get() == WORKERS);
 
-    List<Long> live = new ArrayList<>();
-    List<Long> ready = new ArrayList<>();
-    List<String> failures = new ArrayList<>();
-    int saturatedSamples = 0;
-    long end = System.nanoTime() + MEASURE.toNanos();
-    int rounds = 0;
-    while (System.nanoTime() < end && rounds < 5_000) {
-      rounds++;
-      saturatedSamples += busy.get() == WORKERS ? 1 : 0;
-      for (String path : new String[] {"/livez", "/readyz"}) {
-        KubeletProbe.Result r = KubeletProbe.get(probes.port(), path, 1000);
-        (path.equals("/livez") ? live : ready).add(r.nanos());
-        if (r.status() != 200 || !r.body().equals("ok")) {
-          failures.add(path + " -> " + r);
-        }
-      }
-    }
+    Overload.Samples samples = Overload.sample(probes.port(), busy::get, WORKERS, MEASURE);
     stop = true;
     clients.shutdown();
     assertThat(clients.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 
-    long[] l = sorted(live);
-    long[] r = sorted(ready);
-    System.out.printf(
-        "[overload ProbeServer] %d workers saturated in %d of %d samples, %d app requests;"
-            + " /livez n=%d p50=%.2f ms p99=%.2f ms max=%.2f ms; /readyz n=%d p50=%.2f ms p99=%.2f ms max=%.2f ms%n",
-        WORKERS, saturatedSamples, rounds, appRequests.get(),
-        l.length, ms(pct(l, 50)), ms(pct(l, 99)), ms(l[l.length - 1]),
-        r.length, ms(pct(r, 50)), ms(pct(r, 99)), ms(r[r.length - 1]));
-
-    assertThat(failures).isEmpty();
+    samples.print(
+        "ProbeServer",
+        String.format(
+            "%d workers saturated in %d of %d samples, %d app requests",
+            WORKERS, samples.saturated(), samples.rounds(), appRequests.get()));
     assertThat(maxBusy.get()).isEqualTo(WORKERS);
-    // The application really was saturated while we probed (most samples saw every worker busy).
-    assertThat(saturatedSamples).isGreaterThan(rounds * 8 / 10);
-    assertThat(l.length).isGreaterThan(50);
-    // Every probe, not just the 99th percentile, inside the kubelet's default timeout.
-    assertThat(ms(l[l.length - 1])).isLessThan(1000);
-    assertThat(ms(r[r.length - 1])).isLessThan(1000);
-    // Far inside it, in fact: the probe server has its own threads and reads a snapshot.
-    assertThat(ms(pct(l, 99))).isLessThan(250);
+    samples.assertProbesStayedUpAndFast();
   }
 
   private static void slowRequest(int port, String query) {
@@ -180,19 +135,5 @@ class ProbesUnderOverloadTest {
     } catch (IOException e) {
       // The server is stopped at the end of the test while some requests still wait.
     }
-  }
-
-  static long[] sorted(List<Long> values) {
-    long[] a = values.stream().mapToLong(Long::longValue).toArray();
-    Arrays.sort(a);
-    return a;
-  }
-
-  static long pct(long[] sorted, int p) {
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-  }
-
-  static double ms(long nanos) {
-    return nanos / 1e6;
   }
 }

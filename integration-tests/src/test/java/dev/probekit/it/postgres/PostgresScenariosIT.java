@@ -6,19 +6,17 @@ import static org.awaitility.Awaitility.await;
 import dev.probekit.examples.DemoProcess;
 import dev.probekit.examples.QueryLoad;
 import dev.probekit.it.KubeletProbe;
+import dev.probekit.testsupport.BackgroundLoops;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,8 +50,7 @@ class PostgresScenariosIT {
 
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-  private final AtomicBoolean stop = new AtomicBoolean();
-  private final List<Thread> threads = new ArrayList<>();
+  private final BackgroundLoops kubelet = new BackgroundLoops();
   private DemoProcess demo;
   private QueryLoad load;
 
@@ -71,10 +68,7 @@ class PostgresScenariosIT {
 
   @AfterEach
   void tearDown() throws Exception {
-    stop.set(true);
-    for (Thread t : threads) {
-      t.join(5_000);
-    }
+    kubelet.stop();
     if (load != null) {
       load.close();
     }
@@ -119,7 +113,7 @@ class PostgresScenariosIT {
     demo.awaitStarted();
     await().atMost(Duration.ofSeconds(10)).until(() -> probe(probePort, "/readyz") == 200);
     HttpResponse<String> hello = get(demo.appPort(), "/");
-    stop.set(true);
+    kubelet.stop();
     System.out.printf(
         "PG-START-ORDER startupz 200 %d ms after PostgreSQL started; liveness probes %d, unanswered %d%n",
         startupMillis, liveness.size(), failures(liveness));
@@ -185,10 +179,7 @@ class PostgresScenariosIT {
     await().atMost(Duration.ofSeconds(15)).until(() -> load.sentAfter(settledAt).size() >= 100);
     load.close();
     int sessionsAfter = pg.sessions();
-    stop.set(true);
-    for (Thread t : threads) {
-      t.join(5_000);
-    }
+    kubelet.stop();
 
     demo.process.destroy();
     assertThat(demo.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -229,14 +220,12 @@ class PostgresScenariosIT {
   private List<KubeletProbe.Result> watch(int probePort, String path) {
     List<KubeletProbe.Result> results = new CopyOnWriteArrayList<>();
     AtomicLong probes = new AtomicLong();
-    start(
+    kubelet.start(
         "kubelet" + path,
+        Duration.ofMillis(200), // the probe period
         () -> {
-          while (!stop.get()) {
-            results.add(KubeletProbe.get(probePort, path, 1_000));
-            probes.incrementAndGet();
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200)); // the probe period
-          }
+          results.add(KubeletProbe.get(probePort, path, 1_000));
+          probes.incrementAndGet();
         });
     await().atMost(Duration.ofSeconds(5)).until(() -> probes.get() > 0);
     return results;
@@ -262,13 +251,6 @@ class PostgresScenariosIT {
 
   private static long failures(List<KubeletProbe.Result> results) {
     return results.stream().filter(r -> !r.success()).count();
-  }
-
-  private void start(String name, Runnable body) {
-    Thread t = new Thread(body, name);
-    t.setDaemon(true);
-    threads.add(t);
-    t.start();
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {

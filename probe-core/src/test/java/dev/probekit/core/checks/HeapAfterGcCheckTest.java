@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.probekit.core.CheckResult;
-import dev.probekit.core.ForkedJvm;
 import dev.probekit.core.HealthCheck;
 import dev.probekit.core.Status;
+import dev.probekit.testsupport.ForkedJvm;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,8 +49,8 @@ class HeapAfterGcCheckTest {
             HeapFillMain.class,
             60);
 
-    assertThat(result.exitCode).as("%s", result).isZero();
-    assertThat(result.output)
+    assertThat(result.exitCode()).as("%s", result).isZero();
+    assertThat(result.output())
         .as("%s", result)
         .containsPattern("FULL CheckResult\\{DOWN, message=(G1 Old|Tenured) Gen is [5-9]\\d\\.\\d% full")
         .containsPattern("EMPTY CheckResult\\{UP, details=\\{pool=(G1 Old|Tenured) Gen");

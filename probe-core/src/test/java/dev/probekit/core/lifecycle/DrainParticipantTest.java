@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.probekit.core.HealthRegistry;
-import dev.probekit.core.StderrCapture;
 import dev.probekit.core.micrometer.ProbeMetrics;
+import dev.probekit.testsupport.StderrCapture;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

@@ -11,6 +11,7 @@ import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.Status;
 import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.core.testkit.RawHttp;
+import dev.probekit.core.testkit.RawSockets;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,15 +47,13 @@ class ProbeServerHostileClientTest {
           "ETag");
 
   private final HealthRegistry health = HealthRegistry.builder().build();
-  private final List<Socket> sockets = new ArrayList<>();
+  private final RawSockets sockets = new RawSockets();
   private ProbeServer server;
   private URI base;
 
   @AfterEach
   void close() throws IOException {
-    for (Socket socket : sockets) {
-      socket.close();
-    }
+    sockets.close();
     if (server != null) {
       server.close();
     }
@@ -71,9 +70,7 @@ class ProbeServerHostileClientTest {
   }
 
   private Socket connect() throws IOException {
-    Socket socket = RawHttp.open(base);
-    sockets.add(socket);
-    return socket;
+    return sockets.open(base);
   }
 
   private static void send(Socket socket, String text) throws IOException {

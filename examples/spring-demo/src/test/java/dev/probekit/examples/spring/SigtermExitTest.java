@@ -3,10 +3,10 @@ package dev.probekit.examples.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.probekit.testsupport.ChildProcess;
+import dev.probekit.testsupport.ForkedJvm;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,25 +30,25 @@ class SigtermExitTest {
     }
   }
 
-  private static Process start(Path log, int app, int probes, String... extra) throws Exception {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        SpringDemoApplication.class.getName(),
+  private static ChildProcess start(int app, int probes, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of(
         "--server.port=" + app, "--server.address=127.0.0.1",
         "--probekit.server.port=" + probes, "--probekit.server.address=127.0.0.1",
         "--spring.main.banner-mode=off",
         "--management.endpoints.web.exposure.include=health,metrics"));
-    command.addAll(List.of(extra));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    args.addAll(List.of(extra));
+    return ChildProcess.start(
+        "spring-demo",
+        ForkedJvm.command(
+            ForkedJvm.testClasspath(), List.of(), SpringDemoApplication.class, args.toArray(String[]::new)));
   }
 
   private static String runAndTerminate(long requestMillis, int expectedStatus, String... extra)
       throws Exception {
-    Path log = Files.createTempFile("spring-demo", ".log");
     int app = freePort();
     int probes = freePort();
-    Process p = start(log, app, probes, extra);
+    ChildProcess child = start(app, probes, extra);
+    Process p = child.process();
     try {
       String appBase = "http://127.0.0.1:" + app;
       String probeBase = "http://127.0.0.1:" + probes;
@@ -72,14 +72,14 @@ class SigtermExitTest {
       p.destroy(); // SIGTERM
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(request.get(30, TimeUnit.SECONDS)).isEqualTo(expectedStatus);
-      String out = Files.readString(log);
+      String out = child.output();
       assertThat(p.exitValue()).as(out).isEqualTo(143);
       return out;
     } finally {
       p.destroyForcibly();
       // The child's log, for the test report.
-      System.out.println(Files.readString(log));
-      Files.deleteIfExists(log);
+      System.out.println(child.output());
+      child.close();
     }
   }
 

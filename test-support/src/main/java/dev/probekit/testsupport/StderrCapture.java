@@ -1,4 +1,4 @@
-package dev.probekit.core;
+package dev.probekit.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -18,6 +18,7 @@ public final class StderrCapture implements AutoCloseable {
   private final PrintStream original = System.err;
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
+  /** Starts capturing: {@code System.err} is replaced until {@link #close()}. */
   public StderrCapture() {
     OutputStream tee =
         new OutputStream() {
@@ -40,7 +41,12 @@ public final class StderrCapture implements AutoCloseable {
     System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
   }
 
-  /** The captured lines that contain every one of {@code parts}. */
+  /**
+   * The captured lines that contain every one of {@code parts}.
+   *
+   * @param parts the fragments a line must contain
+   * @return the matching lines, in order
+   */
   public List<String> lines(String... parts) {
     String text;
     synchronized (captured) {
@@ -58,6 +64,7 @@ public final class StderrCapture implements AutoCloseable {
         .collect(Collectors.toList());
   }
 
+  /** Puts the original {@code System.err} back. */
   @Override
   public void close() {
     System.setErr(original);
