@@ -148,6 +148,12 @@ public final class ProbeMetrics implements MeterBinder, AutoCloseable {
    */
   private final Object lock = new Object();
 
+  /**
+   * Serializes {@link #bindTo(MeterRegistry)} calls, so that a second registry is never seeded
+   * before the first call has started listening. Never taken by event callbacks.
+   */
+  private final Object bindLock = new Object();
+
   /** One entry per registry bound to, in binding order. */
   private final List<Binding> bound = new ArrayList<>();
   private final Listener listener = new Listener();
@@ -189,6 +195,12 @@ public final class ProbeMetrics implements MeterBinder, AutoCloseable {
   @Override
   public void bindTo(MeterRegistry registry) {
     Objects.requireNonNull(registry, "registry");
+    synchronized (bindLock) {
+      bindOnce(registry);
+    }
+  }
+
+  private void bindOnce(MeterRegistry registry) {
     Binding binding;
     boolean first;
     synchronized (lock) {
@@ -205,8 +217,22 @@ public final class ProbeMetrics implements MeterBinder, AutoCloseable {
       first = !listening;
       listening = true;
     }
-    if (first && !listen()) {
-      return;
+    if (first) {
+      boolean listens;
+      try {
+        listens = listen();
+      } catch (RuntimeException e) {
+        // Such as a closed health refusing listeners: leave nothing behind, so a retry starts over.
+        synchronized (lock) {
+          bound.remove(binding);
+          binding.removeAll();
+          listening = false;
+        }
+        throw e;
+      }
+      if (!listens) {
+        return;
+      }
     }
     // Listen first, then add the checks already registered: a check registered in between is
     // seen twice, which addCheck tolerates; one unregistered in between is caught by the re-check.

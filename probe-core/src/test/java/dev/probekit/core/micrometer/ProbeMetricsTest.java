@@ -314,6 +314,10 @@ class ProbeMetricsTest {
   @Test
   void bindingTwiceToOneRegistryCountsEveryRunOnce() {
     AtomicInteger runs = new AtomicInteger();
+    ProbeMetrics metrics = new ProbeMetrics(health);
+    metrics.bindTo(registry);
+    metrics.bindTo(registry);
+    // Registered after binding, so that its one run (the next is 10 minutes away) is seen.
     health.register(
         "once",
         () -> {
@@ -321,9 +325,6 @@ class ProbeMetricsTest {
           return CheckResult.down("no");
         },
         CheckOptions.builder(Probe.READINESS).interval(Duration.ofMinutes(10)).build());
-    ProbeMetrics metrics = new ProbeMetrics(health);
-    metrics.bindTo(registry);
-    metrics.bindTo(registry);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> failures("once") >= 1);
     assertThat(runs.get()).isEqualTo(1);
@@ -350,8 +351,11 @@ class ProbeMetricsTest {
         .until(() -> second.get(ProbeMetrics.CHECK_STATUS).tag("check", "db").gauge().value() == 1.0);
     // A check registered later gets its meters in both.
     health.register("late", CheckResult::up, every20ms(Probe.LIVENESS));
-    assertThat(second.find(ProbeMetrics.CHECK_STATUS).tag("check", "late").gauges()).hasSize(1);
-    assertThat(metersOf("late")).hasSize(3);
+    // Listeners may be told by another thread that is dispatching "db"'s results meanwhile.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> second.find(ProbeMetrics.CHECK_STATUS).tag("check", "late").gauges().size() == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> metersOf("late").size() == 3);
 
     lifecycle.shutdown();
     for (MeterRegistry r : List.of(registry, second)) {
@@ -411,5 +415,59 @@ class ProbeMetricsTest {
             });
     assertThat(lifecycle.inflight().current()).isZero(); // both still in use
     assertThat(health.checkNames()).containsExactly("db");
+  }
+
+  @Test
+  void concurrentBindsToSeveralRegistriesEachGetEveryCheckOnce() throws Exception {
+    CheckOptions slow = CheckOptions.builder(Probe.READINESS).interval(Duration.ofMinutes(10)).build();
+    for (int i = 0; i < 20; i++) {
+      health.register("before-" + i, CheckResult::up, slow);
+    }
+    ProbeMetrics metrics = new ProbeMetrics(health);
+    List<MeterRegistry> own = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      own.add(new SimpleMeterRegistry());
+    }
+    CountDownLatch start = new CountDownLatch(1);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (MeterRegistry r : own) {
+        done.add(pool.submit(() -> { start.await(); metrics.bindTo(r); return null; }));
+        // Every thread also binds the shared registry: it must end up bound once.
+        done.add(pool.submit(() -> { start.await(); metrics.bindTo(registry); return null; }));
+      }
+      done.add(
+          pool.submit(
+              () -> {
+                start.await();
+                for (int i = 0; i < 10; i++) {
+                  health.register("during-" + i, CheckResult::up, slow);
+                }
+                return null;
+              }));
+      start.countDown();
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(20, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    // Registration events may still be on their way from a thread dispatching results.
+    for (MeterRegistry r : own) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> r.find(ProbeMetrics.CHECK_STATUS).gauges().size() == 30);
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> registry.find(ProbeMetrics.CHECK_STATUS).gauges().size() == 30);
+    assertThat(registry.find(ProbeMetrics.PROBE_STATUS).gauges()).hasSize(Probe.values().length);
+    metrics.close();
+    for (MeterRegistry r : own) {
+      assertThat(r.getMeters()).isEmpty();
+    }
+    assertThat(registry.getMeters()).isEmpty();
   }
 }
