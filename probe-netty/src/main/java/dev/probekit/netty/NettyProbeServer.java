@@ -40,7 +40,8 @@ import java.util.function.BooleanSupplier;
  * probes off their main port without the JDK server of {@link ProbeServer}.
  *
  * <pre>{@code
- * NettyProbeServer probes = NettyProbeServer.builder(endpoints).port(8081).lifecycle(lifecycle).start();
+ * NettyProbeServer probes =
+ *     NettyProbeServer.builder(endpoints).port(8081).lifecycle(lifecycle).start();
  * // closes last, after every shutdown task: probes are answered through the whole drain
  * }</pre>
  *
@@ -60,7 +61,10 @@ public final class NettyProbeServer implements AutoCloseable {
   /** Default port: {@value}, as {@link ProbeServer#DEFAULT_PORT}. */
   public static final int DEFAULT_PORT = ProbeServer.DEFAULT_PORT;
 
-  /** Default deadline for a request head from its first byte: 1 s, as {@link ProbeServer#DEFAULT_HEAD_DEADLINE}. */
+  /**
+   * Default deadline for a request head from its first byte: 1 s, as {@link
+   * ProbeServer#DEFAULT_HEAD_DEADLINE}.
+   */
   public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = ProbeServer.DEFAULT_HEAD_DEADLINE;
 
   /**
@@ -69,7 +73,10 @@ public final class NettyProbeServer implements AutoCloseable {
    */
   public static final Duration DEFAULT_IDLE_TIMEOUT = ProbeServer.DEFAULT_IDLE_TIMEOUT;
 
-  /** Default most connections open at once: {@value}, as {@link ProbeServer#DEFAULT_MAX_CONNECTIONS}. */
+  /**
+   * Default most connections open at once: {@value}, as {@link
+   * ProbeServer#DEFAULT_MAX_CONNECTIONS}.
+   */
   public static final int DEFAULT_MAX_CONNECTIONS = ProbeServer.DEFAULT_MAX_CONNECTIONS;
 
   /** Longest request line accepted by the codec (414 past it), as the built-in server. */
