@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Publishes a {@link HealthRegistry} (and optionally a {@link Lifecycle}) as Micrometer meters: a
@@ -154,7 +155,7 @@ public final class ProbeMetrics implements MeterBinder, AutoCloseable {
    */
   private final Object bindLock = new Object();
 
-  /** One entry per registry bound to, in binding order. */
+  /** One entry per registry bound to, in binding order; emptied by {@link #close()}. */
   private final List<Binding> bound = new ArrayList<>();
   private final Listener listener = new Listener();
   private ListenerRegistration healthRegistration;
@@ -499,6 +500,15 @@ public final class ProbeMetrics implements MeterBinder, AutoCloseable {
     }
   }
 
+  /** Runs {@code action} on every binding, with {@link #lock} held; none once closed. */
+  private void eachBinding(Consumer<Binding> action) {
+    synchronized (lock) {
+      for (Binding binding : bound) {
+        action.accept(binding);
+      }
+    }
+  }
+
   /** Follows registrations, runs and removals; called in order, one event at a time. */
   private final class Listener implements HealthListener {
     @Override
@@ -508,26 +518,14 @@ public final class ProbeMetrics implements MeterBinder, AutoCloseable {
 
     @Override
     public void onRegistered(CheckState initial) {
-      synchronized (lock) {
-        if (!closed) {
-          for (Binding binding : bound) {
-            binding.addCheck(initial);
-          }
-        }
-      }
+      eachBinding(binding -> binding.addCheck(initial));
     }
 
     @Override
     public void onResult(CheckState current) {
+      // Recorded outside the lock: results are frequent, and a meter needs no lock of ours.
       List<CheckMeters> meters = new ArrayList<>(1);
-      synchronized (lock) {
-        if (closed) {
-          return;
-        }
-        for (Binding binding : bound) {
-          meters.add(binding.addCheck(current));
-        }
-      }
+      eachBinding(binding -> meters.add(binding.addCheck(current)));
       for (CheckMeters m : meters) {
         m.record(current);
       }
@@ -535,11 +533,7 @@ public final class ProbeMetrics implements MeterBinder, AutoCloseable {
 
     @Override
     public void onUnregistered(CheckState last) {
-      synchronized (lock) {
-        for (Binding binding : bound) {
-          binding.removeCheck(last.name());
-        }
-      }
+      eachBinding(binding -> binding.removeCheck(last.name()));
     }
 
     @Override
@@ -552,38 +546,22 @@ public final class ProbeMetrics implements MeterBinder, AutoCloseable {
   private final class PhaseListener implements LifecycleListener {
     @Override
     public void onPhaseCompleted(DrainPhase phase, Duration took) {
-      synchronized (lock) {
-        for (Binding binding : bound) {
-          binding.phaseTimers.get(phase).record(took);
-        }
-      }
+      eachBinding(binding -> binding.phaseTimers.get(phase).record(took));
     }
 
     @Override
     public void onFault(DrainPhase phase, String description) {
-      synchronized (lock) {
-        for (Binding binding : bound) {
-          binding.faultCounter(phase).increment();
-        }
-      }
+      eachBinding(binding -> binding.faultCounter(phase).increment());
     }
 
     @Override
     public void onPreStopEnded(PreStopReport report) {
-      synchronized (lock) {
-        for (Binding binding : bound) {
-          binding.recordPreStop(report);
-        }
-      }
+      eachBinding(binding -> binding.recordPreStop(report));
     }
 
     @Override
     public void onParticipantDrained(ParticipantReport report) {
-      synchronized (lock) {
-        for (Binding binding : bound) {
-          binding.recordParticipant(report);
-        }
-      }
+      eachBinding(binding -> binding.recordParticipant(report));
     }
 
     @Override
