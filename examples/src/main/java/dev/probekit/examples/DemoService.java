@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -252,24 +251,7 @@ public final class DemoService {
     // Count each exchange from the moment the server hands it to a worker, queue time included,
     // until its handler returns (the response is complete then): the drain must not end while
     // a request is queued behind busy workers.
-    Executor counting =
-        task -> {
-          inflight.enter();
-          try {
-            workers.execute(
-                () -> {
-                  try {
-                    task.run();
-                  } finally {
-                    inflight.exit();
-                  }
-                });
-          } catch (RuntimeException e) {
-            inflight.exit();
-            throw e;
-          }
-        };
-    appServer.setExecutor(counting);
+    appServer.setExecutor(inflight.counting(workers));
     appServer.createContext("/", this::handle);
     appServer.start();
 

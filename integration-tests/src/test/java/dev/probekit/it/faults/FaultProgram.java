@@ -158,23 +158,7 @@ public final class FaultProgram {
     InflightTracker inflight = lifecycle.inflight();
     ExecutorService workers = Executors.newFixedThreadPool(8);
     HttpServer app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-    app.setExecutor(
-        task -> {
-          inflight.enter();
-          try {
-            workers.execute(
-                () -> {
-                  try {
-                    task.run();
-                  } finally {
-                    inflight.exit();
-                  }
-                });
-          } catch (RuntimeException e) {
-            inflight.exit();
-            throw e;
-          }
-        });
+    app.setExecutor(inflight.counting(workers));
     app.createContext("/", exchange -> work(exchange, lifecycle));
     app.start();
     // As the demo does: stop accepting at once, let the exchanges in flight finish meanwhile.

@@ -2,6 +2,8 @@ package dev.probekit.core.lifecycle;
 
 import dev.probekit.core.internal.Ticker;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -60,7 +62,7 @@ public final class InflightTracker {
    * @return a new tracker at zero
    */
   static InflightTracker create(Ticker ticker) {
-    return new InflightTracker(java.util.Objects.requireNonNull(ticker, "ticker"));
+    return new InflightTracker(Objects.requireNonNull(ticker, "ticker"));
   }
 
   /** Counts a request as started. */
@@ -82,6 +84,40 @@ public final class InflightTracker {
         return;
       }
     } while (!exited.compareAndSet(done, done + 1));
+  }
+
+  /**
+   * An executor that counts each task in flight from the moment it is handed over until it
+   * returns, queue time included, and runs it on {@code workers}: for servers that hand every
+   * request to an {@link Executor}, such as the JDK's {@code HttpServer.setExecutor}, so that the
+   * drain also waits for requests still queued behind busy workers. A task {@code workers} refuses
+   * is counted out again before the refusal is rethrown.
+   *
+   * <pre>{@code
+   * server.setExecutor(lifecycle.inflight().counting(workers));
+   * }</pre>
+   *
+   * @param workers the executor that runs the tasks
+   * @return the counting executor
+   */
+  public Executor counting(Executor workers) {
+    Objects.requireNonNull(workers, "workers");
+    return task -> {
+      enter();
+      try {
+        workers.execute(
+            () -> {
+              try {
+                task.run();
+              } finally {
+                exit();
+              }
+            });
+      } catch (Throwable refused) {
+        exit();
+        throw refused;
+      }
+    };
   }
 
   private void stray() {
