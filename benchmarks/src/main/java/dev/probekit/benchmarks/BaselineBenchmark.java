@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The physical floor for serving a probe in process: one volatile read returning a constant,
- * pre-built response. Every in-process figure in the README is reported as a ratio to this, so
+ * pre-built response. Every in-process figure in benchmarks/README.md is reported as a ratio to this, so
  * that the noise of a shared machine cancels out.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar BaselineBenchmark -prof gc}

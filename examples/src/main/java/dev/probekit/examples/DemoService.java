@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The demo service of the README's quick start: a small application HTTP server on a real
+ * The demo service the README's "Try it" command runs: a small application HTTP server on a real
  * database behind a HikariCP pool, next to the built-in probe server, wired to a {@link
  * Lifecycle} that drains on SIGTERM. The database is an embedded H2 server reached over JDBC/TCP
  * ({@link EmbeddedDatabase}), or the one {@code PROBEKIT_DEMO_DATABASE_URL} names (PostgreSQL).

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A WAR-style webapp on embedded Tomcat, deployed from a directory with a real {@code
- * WEB-INF/web.xml} that declares a listener calling {@link ProbeServlets#register}: the README's
+ * WEB-INF/web.xml} that declares a listener calling {@link ProbeServlets#register}: docs/servlet.md's
  * WAR wiring, parsed and started by Tomcat itself.
  */
 class TomcatWarTest {

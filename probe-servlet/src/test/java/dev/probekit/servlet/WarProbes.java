@@ -9,7 +9,7 @@ import jakarta.servlet.ServletContextListener;
 import java.time.Duration;
 
 /**
- * What a WAR declares in its {@code web.xml} (or annotates {@code @WebListener}): the README's
+ * What a WAR declares in its {@code web.xml} (or annotates {@code @WebListener}): docs/servlet.md's
  * example, with a zero pre-stop delay for the test. Publishes its lifecycle as a context attribute
  * so the test can look inside.
  */

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Netty application whose handler runs on its own executors ({@code DefaultEventExecutorGroup}
- * of {@code workers} threads, as the Netty README shows), every one busy on {@code /slow}; the
+ * of {@code workers} threads, as docs/netty.md shows), every one busy on {@code /slow}; the
  * probes are answered by {@link ProbeHandler} on the event loop of the same server and port, or,
  * with {@code probeServer}, by a {@link NettyProbeServer} on its own port and event loop thread.
  */

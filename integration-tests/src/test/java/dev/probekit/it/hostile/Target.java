@@ -62,7 +62,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Every server Probekit ships, configured as the README recommends for a port the whole cluster
+ * Every server Probekit ships, configured as docs/hostile-clients.md recommends for a port the whole cluster
  * can reach, on 127.0.0.1 and a free port, serving {@link HostileHealth}. Used in-process by the
  * suite and in a child JVM by {@link HostileServerMain}.
  */
@@ -144,7 +144,7 @@ enum Target {
     }
   },
 
-  /** {@code ProbeServlet} on embedded Jetty 12.1 (ee11), idle timeout as the README says. */
+  /** {@code ProbeServlet} on embedded Jetty 12.1 (ee11), idle timeout as docs/hostile-clients.md says. */
   JETTY {
     @Override
     Running start() throws Exception {
@@ -170,7 +170,7 @@ enum Target {
   },
 
   /**
-   * {@code ProbeServlet} on embedded Tomcat 11, with the connector's timeouts as the README says
+   * {@code ProbeServlet} on embedded Tomcat 11, with the connector's timeouts as docs/hostile-clients.md says
    * and the error report hardened as Tomcat's security guide advises.
    */
   TOMCAT {
@@ -259,7 +259,7 @@ enum Target {
     };
   }
 
-  /** The Spring Boot app, with Tomcat's timeouts as the README says. */
+  /** The Spring Boot app, with Tomcat's timeouts as docs/hostile-clients.md says. */
   private static ConfigurableApplicationContext spring() {
     return new SpringApplicationBuilder(SpringApp.class)
         .web(WebApplicationType.SERVLET)

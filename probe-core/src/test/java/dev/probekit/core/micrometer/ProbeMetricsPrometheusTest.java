@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** What Prometheus scrapes: the names and labels the README and the alert examples rely on. */
+/** What Prometheus scrapes: the names and labels docs/metrics.md and its alert examples rely on. */
 class ProbeMetricsPrometheusTest {
 
   @Test
