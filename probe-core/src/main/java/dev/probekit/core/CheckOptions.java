@@ -2,6 +2,7 @@ package dev.probekit.core;
 
 import static dev.probekit.core.internal.Arguments.positive;
 
+import dev.probekit.core.internal.Arguments;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -240,10 +241,7 @@ public final class CheckOptions {
      * @return this builder
      */
     public Builder failureThreshold(int failureThreshold) {
-      if (failureThreshold < 1) {
-        throw new IllegalArgumentException(
-            "failureThreshold: " + failureThreshold + " (expected: >= 1)");
-      }
+      Arguments.atLeastOne("failureThreshold", failureThreshold);
       this.failureThreshold = failureThreshold;
       return this;
     }
@@ -255,10 +253,7 @@ public final class CheckOptions {
      * @return this builder
      */
     public Builder successThreshold(int successThreshold) {
-      if (successThreshold < 1) {
-        throw new IllegalArgumentException(
-            "successThreshold: " + successThreshold + " (expected: >= 1)");
-      }
+      Arguments.atLeastOne("successThreshold", successThreshold);
       this.successThreshold = successThreshold;
       return this;
     }

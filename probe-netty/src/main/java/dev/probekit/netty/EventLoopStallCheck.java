@@ -2,6 +2,7 @@ package dev.probekit.netty;
 
 import dev.probekit.core.CheckResult;
 import dev.probekit.core.HealthCheck;
+import dev.probekit.core.internal.Arguments;
 import dev.probekit.core.internal.Durations;
 import dev.probekit.core.internal.Ticker;
 import io.netty.util.concurrent.EventExecutor;
@@ -205,10 +206,7 @@ public final class EventLoopStallCheck implements HealthCheck {
      * @return this builder
      */
     public Builder threshold(Duration threshold) {
-      Objects.requireNonNull(threshold, "threshold");
-      if (threshold.isZero() || threshold.isNegative()) {
-        throw new IllegalArgumentException("threshold: " + threshold + " (expected: > 0)");
-      }
+      Arguments.positive("threshold", threshold);
       this.threshold = threshold;
       return this;
     }

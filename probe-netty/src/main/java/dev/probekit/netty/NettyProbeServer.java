@@ -338,10 +338,7 @@ public final class NettyProbeServer implements AutoCloseable {
      * @throws IllegalArgumentException if {@code maxConnections} is below 1
      */
     public Builder maxConnections(int maxConnections) {
-      if (maxConnections < 1) {
-        throw new IllegalArgumentException(
-            "maxConnections: " + maxConnections + " (expected: > 0)");
-      }
+      Arguments.atLeastOne("maxConnections", maxConnections);
       this.maxConnections = maxConnections;
       return this;
     }

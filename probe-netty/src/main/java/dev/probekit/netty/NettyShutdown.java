@@ -1,5 +1,6 @@
 package dev.probekit.netty;
 
+import dev.probekit.core.internal.Arguments;
 import dev.probekit.core.internal.Durations;
 import dev.probekit.core.lifecycle.Lifecycle;
 import io.netty.channel.Channel;
@@ -210,10 +211,7 @@ public final class NettyShutdown {
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isZero() || timeout.isNegative()) {
-        throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
-      }
+      Arguments.positive("timeout", timeout);
       this.timeout = timeout;
       return this;
     }

@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.testkit.RawSockets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import dev.probekit.core.testkit.RawSockets;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -133,7 +133,7 @@ class HostilePeerTest {
   @Test
   void rejectsBadLimits() {
     assertThatThrownBy(() -> server().maxConnections(0))
-        .hasMessage("maxConnections: 0 (expected: > 0)");
+        .hasMessage("maxConnections: 0 (expected: >= 1)");
     assertThatThrownBy(() -> server().idleTimeout(Duration.ZERO))
         .hasMessage("idleTimeout: PT0S (expected: > 0)");
     assertThatThrownBy(() -> server().requestHeadTimeout(Duration.ofMillis(-1)))

@@ -28,6 +28,21 @@ public final class Arguments {
   }
 
   /**
+   * {@code value}, checked to be at least one.
+   *
+   * @param name the argument's name, for the message
+   * @param value the count
+   * @return {@code value}
+   * @throws IllegalArgumentException if {@code value} is below 1
+   */
+  public static int atLeastOne(String name, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: >= 1)");
+    }
+    return value;
+  }
+
+  /**
    * {@code port}, checked to be a port to listen on: 0 (any free one) to 65535.
    *
    * @param port the port

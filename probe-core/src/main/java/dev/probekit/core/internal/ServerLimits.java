@@ -17,8 +17,6 @@ public record ServerLimits(Duration headDeadline, Duration idleTimeout, int maxC
   public ServerLimits {
     Arguments.positive("headDeadline", headDeadline);
     Arguments.positive("idleTimeout", idleTimeout);
-    if (maxConnections < 1) {
-      throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
-    }
+    Arguments.atLeastOne("maxConnections", maxConnections);
   }
 }

@@ -5,6 +5,7 @@ import dev.probekit.core.ListenerRegistration;
 import dev.probekit.core.Probe;
 import dev.probekit.core.ProbeEndpoints;
 import dev.probekit.core.ProbeSnapshot;
+import dev.probekit.core.internal.Arguments;
 import dev.probekit.core.internal.Durations;
 import dev.probekit.core.internal.Failures;
 import dev.probekit.core.internal.OsSignals;
@@ -192,10 +193,7 @@ final class DefaultLifecycle implements Lifecycle {
 
   @Override
   public void addShutdownTask(String name, Duration timeout, ShutdownTask task) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isZero() || timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
-    }
+    Arguments.positive("timeout", timeout);
     tasks.add(new Named<>(name, task, timeout));
   }
 

@@ -3,6 +3,7 @@ package dev.probekit.core.lifecycle;
 import dev.probekit.core.HealthRegistry;
 import dev.probekit.core.ListenerRegistration;
 import dev.probekit.core.ProbeEndpoints;
+import dev.probekit.core.internal.Arguments;
 import dev.probekit.core.internal.Durations;
 import dev.probekit.core.internal.Settings;
 import dev.probekit.core.internal.Ticker;
@@ -392,10 +393,7 @@ public interface Lifecycle {
      * @throws IllegalArgumentException if zero or negative
      */
     public Builder gracePeriod(Duration gracePeriod) {
-      Objects.requireNonNull(gracePeriod, "gracePeriod");
-      if (gracePeriod.isZero() || gracePeriod.isNegative()) {
-        throw new IllegalArgumentException("gracePeriod: " + gracePeriod + " (expected: > 0)");
-      }
+      Arguments.positive("gracePeriod", gracePeriod);
       this.gracePeriod = gracePeriod;
       return this;
     }
@@ -462,10 +460,7 @@ public interface Lifecycle {
      * @throws IllegalArgumentException if zero or negative
      */
     public Builder drainProgressInterval(Duration interval) {
-      Objects.requireNonNull(interval, "interval");
-      if (interval.isZero() || interval.isNegative()) {
-        throw new IllegalArgumentException("drainProgressInterval: " + interval + " (expected: > 0)");
-      }
+      Arguments.positive("drainProgressInterval", interval);
       this.drainProgressInterval = interval;
       return this;
     }

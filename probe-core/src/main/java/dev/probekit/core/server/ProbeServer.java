@@ -317,9 +317,7 @@ public final class ProbeServer implements AutoCloseable {
      * @throws IllegalArgumentException if below 1
      */
     public Builder backlog(int backlog) {
-      if (backlog < 1) {
-        throw new IllegalArgumentException("backlog: " + backlog + " (expected: >= 1)");
-      }
+      Arguments.atLeastOne("backlog", backlog);
       this.backlog = backlog;
       return this;
     }
@@ -363,9 +361,7 @@ public final class ProbeServer implements AutoCloseable {
      * @throws IllegalArgumentException if below 1
      */
     public Builder maxConnections(int maxConnections) {
-      if (maxConnections < 1) {
-        throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: >= 1)");
-      }
+      Arguments.atLeastOne("maxConnections", maxConnections);
       this.maxConnections = maxConnections;
       return this;
     }

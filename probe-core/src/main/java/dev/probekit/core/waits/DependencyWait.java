@@ -2,8 +2,8 @@ package dev.probekit.core.waits;
 
 import dev.probekit.core.HealthCheck;
 import dev.probekit.core.checks.Checks;
+import dev.probekit.core.internal.Arguments;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -100,10 +100,7 @@ public interface DependencyWait {
    * @throws IllegalArgumentException if {@code timeout} is not positive
    */
   default DependencyWait withAttemptTimeout(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isZero() || timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
-    }
+    Arguments.positive("timeout", timeout);
     return SimpleDependencyWait.copy(this, name(), timeout);
   }
 }

@@ -1,5 +1,6 @@
 package dev.probekit.servlet.jetty;
 
+import dev.probekit.core.internal.Arguments;
 import dev.probekit.core.lifecycle.Lifecycle;
 import java.time.Duration;
 import java.util.Objects;
@@ -59,10 +60,7 @@ public final class JettyStopHook {
   public static void register(Server server, Lifecycle lifecycle, Duration stopTimeout) {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(lifecycle, "lifecycle");
-    Objects.requireNonNull(stopTimeout, "stopTimeout");
-    if (stopTimeout.isZero() || stopTimeout.isNegative()) {
-      throw new IllegalArgumentException("stopTimeout: " + stopTimeout + " (expected: > 0)");
-    }
+    Arguments.positive("stopTimeout", stopTimeout);
     lifecycle.onStopAccepting("jetty", () -> stopAccepting(server));
     long gracefulMillis = Math.max(1, stopTimeout.toMillis() / 2);
     lifecycle.addShutdownTask(

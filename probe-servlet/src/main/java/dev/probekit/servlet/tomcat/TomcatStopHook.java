@@ -1,5 +1,6 @@
 package dev.probekit.servlet.tomcat;
 
+import dev.probekit.core.internal.Arguments;
 import dev.probekit.core.lifecycle.Lifecycle;
 import java.time.Duration;
 import java.util.Objects;
@@ -66,10 +67,7 @@ public final class TomcatStopHook {
   public static void register(Tomcat tomcat, Lifecycle lifecycle, Duration stopTimeout) {
     Objects.requireNonNull(tomcat, "tomcat");
     Objects.requireNonNull(lifecycle, "lifecycle");
-    Objects.requireNonNull(stopTimeout, "stopTimeout");
-    if (stopTimeout.isZero() || stopTimeout.isNegative()) {
-      throw new IllegalArgumentException("stopTimeout: " + stopTimeout + " (expected: > 0)");
-    }
+    Arguments.positive("stopTimeout", stopTimeout);
     org.apache.catalina.Server server = tomcat.getServer();
     if (server.getState() != LifecycleState.NEW) {
       throw new IllegalStateException(
