@@ -8,9 +8,11 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,12 +70,29 @@ class InflightCountingExecutorTest {
 
   @Test
   void aTaskThatThrowsAnErrorIsCountedOutToo() throws Exception {
-    Executor counting = tracker.counting(workers);
-    counting.execute(
-        () -> {
-          throw new StackOverflowError("thrown by the handler");
-        });
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> tracker.finished() == 1);
+    // The error ends the worker thread, uncaught, as it would in a server; its own handler
+    // records it, so that no other test's Awaitility sees a stray uncaught error.
+    AtomicReference<Throwable> uncaught = new AtomicReference<>();
+    ExecutorService dying =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "dying-worker");
+              t.setUncaughtExceptionHandler((thread, e) -> uncaught.set(e));
+              return t;
+            });
+    try {
+      tracker
+          .counting(dying)
+          .execute(
+              () -> {
+                throw new StackOverflowError("thrown by the handler");
+              });
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> uncaught.get() != null);
+    } finally {
+      dying.shutdownNow();
+    }
+    assertThat(uncaught.get()).isInstanceOf(StackOverflowError.class);
+    assertThat(tracker.finished()).isEqualTo(1);
     assertThat(tracker.current()).isZero();
     assertThat(tracker.strayExits()).isZero();
   }
