@@ -474,20 +474,34 @@ final class DefaultHealthRegistry implements HealthRegistry, ReadinessAnswerCoun
    * ours too). Call with the lock released.
    */
   private void deliverEvents() {
+    VirtualMachineError fatal = null;
     while (!events.isEmpty()) {
       if (!delivering.compareAndSet(false, true)) {
         // Another thread (or this one, from inside a listener) is delivering and will see ours.
-        return;
+        break;
       }
       try {
         Runnable event;
         while ((event = events.poll()) != null) {
-          event.run();
+          try {
+            event.run();
+          } catch (VirtualMachineError e) {
+            // The only failure an event lets out (see rethrowIfFatal). The listeners after it
+            // still hear their events; the error is rethrown once they have.
+            if (fatal == null) {
+              fatal = e;
+            } else if (fatal != e) {
+              fatal.addSuppressed(e);
+            }
+          }
         }
       } finally {
         delivering.set(false);
       }
       // Re-check: an event queued after our last poll and before the reset would otherwise wait.
+    }
+    if (fatal != null) {
+      throw fatal;
     }
   }
 

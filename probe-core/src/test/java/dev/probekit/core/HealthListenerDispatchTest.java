@@ -1,6 +1,7 @@
 package dev.probekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -95,5 +96,28 @@ class HealthListenerDispatchTest {
 
     assertThat(heard)
         .containsExactly("readiness DOWN", "second readiness", "liveness DOWN", "second liveness");
+  }
+
+  @Test
+  void aVmErrorFromOneListenerReachesTheCallerAfterTheOtherListenersHeardTheChange() {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    health.addProbeListener(
+        (previous, current) -> {
+          throw new OutOfMemoryError("injected in a probe listener");
+        });
+    health.addProbeListener((previous, current) -> heard.add(current.name() + " " + current.status()));
+
+    // The caller that delivered the event gets the error (a drain counts it as a fault)...
+    assertThatThrownBy(() -> health.readiness().down("maintenance"))
+        .isInstanceOf(OutOfMemoryError.class)
+        .hasMessage("injected in a probe listener");
+    // ...and the listener after the failing one was not skipped, nor left waiting for the next
+    // change: it heard this one already.
+    assertThat(heard).containsExactly("readiness DOWN");
+    assertThat(health.snapshot(Probe.READINESS).isUp()).isFalse();
+
+    // Delivery goes on with the next change.
+    assertThatThrownBy(() -> health.readiness().clear()).isInstanceOf(OutOfMemoryError.class);
+    assertThat(heard).containsExactly("readiness DOWN", "readiness UP");
   }
 }
