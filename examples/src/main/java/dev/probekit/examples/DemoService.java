@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -255,15 +256,35 @@ public final class DemoService {
     appServer.createContext("/", this::handle);
     appServer.start();
 
-    // Stop accepting: HttpServer.stop closes the listener at once, then waits for the exchanges
-    // in progress, so it runs on its own thread while the lifecycle drains. After the drain,
-    // stop(0) ends that wait and closes the idle keep-alive connections.
-    AtomicReference<Thread> stopper = new AtomicReference<>();
     long stopWaitSeconds = Math.max(1, lifecycle.drainTimeout().toSeconds() + 1);
+    joinDrain(appServer, workers, lifecycle, (int) stopWaitSeconds, "demo-app-stop");
+  }
+
+  /**
+   * Joins a JDK {@code HttpServer} (its exchanges counted by {@code
+   * lifecycle.inflight().counting(workers)}) to the drain as {@code "app-server"}: at stop-accepting,
+   * {@code HttpServer.stop} closes the listener at once and then waits for the exchanges in
+   * progress, so it runs on its own daemon thread while the lifecycle drains; after the drain, a
+   * shutdown task calls {@code stop(0)}, which ends that wait and closes the idle keep-alive
+   * connections, joins that thread and shuts the workers down.
+   *
+   * @param server the started server
+   * @param workers the executor behind the server's counting executor
+   * @param lifecycle the lifecycle to join
+   * @param stopWaitSeconds the longest {@code HttpServer.stop} waits for exchanges in progress
+   * @param stopThreadName the name of the thread that runs {@code stop}
+   */
+  public static void joinDrain(
+      HttpServer server,
+      ExecutorService workers,
+      Lifecycle lifecycle,
+      int stopWaitSeconds,
+      String stopThreadName) {
+    AtomicReference<Thread> stopper = new AtomicReference<>();
     lifecycle.onStopAccepting(
         "app-server",
         () -> {
-          Thread t = new Thread(() -> appServer.stop((int) stopWaitSeconds), "demo-app-stop");
+          Thread t = new Thread(() -> server.stop(stopWaitSeconds), stopThreadName);
           t.setDaemon(true);
           stopper.set(t);
           t.start();
@@ -271,7 +292,7 @@ public final class DemoService {
     lifecycle.addShutdownTask(
         "app-server",
         () -> {
-          appServer.stop(0);
+          server.stop(0);
           Thread t = stopper.get();
           if (t != null) {
             t.join();

@@ -12,6 +12,7 @@ import dev.probekit.core.lifecycle.Lifecycle;
 import dev.probekit.core.server.ProbeServer;
 import dev.probekit.core.waits.DependencyWaitException;
 import dev.probekit.core.waits.Waits;
+import dev.probekit.examples.DemoService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A small service run in a child JVM by {@link FaultInjectionTest}: a probe server with {@code
@@ -168,25 +168,7 @@ public final class FaultProgram {
     app.createContext("/", exchange -> work(exchange, lifecycle));
     app.start();
     // As the demo does: stop accepting at once, let the exchanges in flight finish meanwhile.
-    AtomicReference<Thread> stopper = new AtomicReference<>();
-    lifecycle.onStopAccepting(
-        "app-server",
-        () -> {
-          Thread t = new Thread(() -> app.stop(60), "app-stop");
-          t.setDaemon(true);
-          stopper.set(t);
-          t.start();
-        });
-    lifecycle.addShutdownTask(
-        "app-server",
-        () -> {
-          app.stop(0);
-          Thread t = stopper.get();
-          if (t != null) {
-            t.join();
-          }
-          workers.shutdown();
-        });
+    DemoService.joinDrain(app, workers, lifecycle, 60, "app-stop");
     return app;
   }
 
